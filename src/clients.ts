@@ -1,0 +1,135 @@
+import { AccessTokenError } from './errors';
+import type { Clock } from './clock';
+import type { DecodedAccessToken, GrantName } from './token';
+
+/**
+ * Anything that takes a new token through `updateToken`: a Conversations or Sync client, a Voice
+ * `Device`, a Video room wrapper, or your own object. It may return a value or a promise.
+ *
+ * @example
+ * const client: TokenClient = { updateToken: (token) => socket.send({ type: 'auth', token }) };
+ */
+export interface TokenClient {
+  /** Takes the new token. A rejected promise or a throw is reported as `clientError`. */
+  updateToken(token: string): unknown;
+}
+
+/** Options of `AccessManager.register`. */
+export interface RegisterOptions {
+  /**
+   * The grant (or grants) the client cannot work without. A token that lacks one is not handed to
+   * this client, which gets a `clientError` with code 20106 instead.
+   * @example { requires: 'voice' }
+   */
+  requires?: GrantName | GrantName[];
+  /** A name for the client in error messages, such as `"conversations"`. */
+  name?: string;
+}
+
+interface Registration {
+  requires: GrantName[];
+  name: string | undefined;
+}
+
+/** Where `ClientRegistry.push` reports a client that did not take the token. */
+export type ClientErrorHandler = (error: AccessTokenError, client: TokenClient) => void;
+
+function hasGrant(decoded: DecodedAccessToken, grant: GrantName): boolean {
+  if (grant === 'identity') return decoded.identity !== null && decoded.identity !== '';
+  return decoded.grantNames.includes(grant);
+}
+
+/**
+ * The SDK clients that receive each new token, and the isolated fan-out that delivers it: every
+ * client is called, one that throws, rejects or hangs past the time limit is reported, and the
+ * others are not held up by it.
+ */
+export class ClientRegistry {
+  readonly #clients = new Map<TokenClient, Registration>();
+
+  /**
+   * Adds a client.
+   * @returns `false` when the client was already registered (its options are kept).
+   */
+  add(client: TokenClient, options: RegisterOptions = {}): boolean {
+    if (this.#clients.has(client)) return false;
+    const { requires = [], name } = options;
+    this.#clients.set(client, { requires: ([] as GrantName[]).concat(requires), name });
+    return true;
+  }
+
+  /** Removes a client; removing one that is not registered is harmless. */
+  delete(client: TokenClient): void {
+    this.#clients.delete(client);
+  }
+
+  /** Removes every client. */
+  clear(): void {
+    this.#clients.clear();
+  }
+
+  /** The number of registered clients. */
+  get size(): number {
+    return this.#clients.size;
+  }
+
+  /**
+   * Hands `token` to every registered client at once.
+   *
+   * @param token - the accepted token string.
+   * @param decoded - its decoded form, to check each client's required grants.
+   * @param clock - timers for the time limit.
+   * @param timeoutMs - how long a client may take before it is reported as hung.
+   * @param onError - told about each client that did not take the token.
+   * @returns a promise that resolves once every client has settled or timed out; never rejects.
+   */
+  async push(
+    token: string,
+    decoded: DecodedAccessToken,
+    clock: Clock,
+    timeoutMs: number,
+    onError: ClientErrorHandler,
+  ): Promise<void> {
+    const deliveries: Promise<void>[] = [];
+    for (const [client, { requires, name }] of this.#clients) {
+      const missing = requires.find((grant) => !hasGrant(decoded, grant));
+      if (missing === undefined) {
+        deliveries.push(deliver(client, name, token, clock, timeoutMs, onError));
+      } else {
+        onError(new AccessTokenError('client-missing-grant', { grant: missing, client: name }), client);
+      }
+    }
+    await Promise.all(deliveries);
+  }
+}
+
+function deliver(
+  client: TokenClient,
+  name: string | undefined,
+  token: string,
+  clock: Clock,
+  timeoutMs: number,
+  onError: ClientErrorHandler,
+): Promise<void> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (error?: AccessTokenError): void => {
+      if (settled) return;
+      settled = true;
+      clock.clearTimeout(timer);
+      if (error) onError(error, client);
+      resolve();
+    };
+    const timer = clock.setTimeout(
+      () => settle(new AccessTokenError('client-timeout', { client: name, timeoutMs })),
+      timeoutMs,
+    );
+    const fail = (cause: unknown): void =>
+      settle(new AccessTokenError('client-rejected', { client: name }, { cause }));
+    try {
+      Promise.resolve(client.updateToken(token)).then(() => settle(), fail);
+    } catch (error) {
+      fail(error);
+    }
+  });
+}

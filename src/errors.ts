@@ -1,0 +1,224 @@
+/**
+ * Why a token (or a step that handles one) was refused.
+ *
+ * Each reason is stable: apps may switch on it. The table in {@link describeReason} holds the
+ * platform error code, the wording of the cause, and the remedy, so the core's errors and the
+ * `access-manager/inspect` report say the same thing in the same words.
+ */
+export type AccessTokenErrorReason =
+  | 'not-a-string'
+  | 'empty'
+  | 'malformed'
+  | 'undecodable'
+  | 'invalid-header'
+  | 'invalid-issuer'
+  | 'invalid-subject'
+  | 'invalid-expiry'
+  | 'expired'
+  | 'not-yet-valid'
+  | 'missing-grants'
+  | 'ttl-too-long'
+  | 'account-changed'
+  | 'identity-changed'
+  | 'stale'
+  | 'client-missing-grant'
+  | 'client-rejected'
+  | 'client-timeout'
+  | 'destroyed'
+  | 'invalid-argument';
+
+/**
+ * Facts about a failure that are safe to print: descriptions, field names, times and counts.
+ * Never the token, never a signature.
+ */
+export interface AccessTokenErrorFacts {
+  /** What was received, described by type and shape (for example `"an object with a token field"`). */
+  received?: string | undefined;
+  /** The JWT part or claim concerned, for example `"payload"` or `"alg"`. */
+  field?: string | undefined;
+  /** The value that was expected. */
+  expected?: string | undefined;
+  /** The value that was found (a header value, a SID prefix; never a secret). */
+  actual?: string | undefined;
+  /** The moment concerned, in milliseconds since the epoch (exp, nbf or iat). */
+  atMs?: number | undefined;
+  /** The time the check used, in milliseconds since the epoch (server time when skew is known). */
+  nowMs?: number | undefined;
+  /** A duration in seconds (a token's lifetime). */
+  seconds?: number | undefined;
+  /** For `ttl-too-long`: the lifetime looks like milliseconds given where seconds were meant. */
+  unit?: 'exp-in-ms' | 'ttl-in-ms' | undefined;
+  /** A grant name, for `client-missing-grant`. */
+  grant?: string | undefined;
+  /** A client's name, as given to `register`. */
+  client?: string | undefined;
+  /** A time limit in milliseconds, for `client-timeout`. */
+  timeoutMs?: number | undefined;
+}
+
+/** The code, cause and remedy of one reason, as {@link describeReason} returns them. */
+export interface ReasonDescription {
+  /** The platform's error code (20101 to 20157), or 0 when the fault is not the token's. */
+  code: number;
+  /** One or two sentences naming what is wrong. */
+  message: string;
+  /** What to change, and where (token server or client code). */
+  remedy: string;
+}
+
+/**
+ * Formats a duration for people: `"2 h 5 min"`, `"3 min 20 s"`, `"45 s"`.
+ *
+ * @param ms - a duration in milliseconds; the sign is ignored.
+ * @returns the duration in its two largest units.
+ * @example formatDuration(200_000) // "3 min 20 s"
+ */
+export function formatDuration(ms: number): string {
+  const seconds = Math.round(Math.abs(ms) / 1000);
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.floor(seconds / 60) % 60;
+  if (hours > 0) return `${hours} h ${minutes} min`;
+  return minutes > 0 ? `${minutes} min ${seconds % 60} s` : `${seconds} s`;
+}
+
+const between = (fromMs = 0, toMs = 0): string => formatDuration(toMs - fromMs);
+const clientLabel = (name: string | undefined): string =>
+  name === undefined ? 'A client' : `Client "${name}"`;
+
+const SERVER = 'On your token server, ';
+const MINT = SERVER + 'mint with a Twilio helper library (AccessToken).';
+
+type Describer = (facts: AccessTokenErrorFacts) => [code: number, message: string, remedy: string];
+
+// Terse on purpose: this wording ships in the core bundle. The inspect report adds detail.
+const DESCRIBERS: Record<AccessTokenErrorReason, Describer> = {
+  'not-a-string': (f) => [
+    20101,
+    `Expected the token as a string, got ${f.received}.`,
+    'Pass the JWT string itself (from JSON like {"token": "…"}, pass .token).',
+  ],
+  empty: () => [20101, 'The token is empty.', 'Check that your token endpoint returned a token.'],
+  malformed: (f) => [
+    20101,
+    `Expected a JWT (three base64url parts), got ${f.received}.`,
+    'Pass the token as minted: no quotes, Bearer, spaces, or error page.',
+  ],
+  undecodable: (f) => [
+    20101,
+    `The token's ${f.field} is not base64url JSON.`,
+    'Pass the token as minted, uncut.',
+  ],
+  'invalid-header': (f) => [20102, `The header's ${f.field} is ${f.actual}, not ${f.expected}.`, MINT],
+  'invalid-issuer': (f) => [
+    20103,
+    `iss must be an API key SID (SK…), got ${f.actual}.`,
+    SERVER + 'sign with an API key SID and secret.',
+  ],
+  'invalid-subject': (f) => [
+    20103,
+    `sub must be an Account SID (AC…), got ${f.actual}.`,
+    SERVER + 'use your live Account SID.',
+  ],
+  'invalid-expiry': (f) => [20104, `exp is ${f.actual}, not seconds.`, MINT],
+  expired: (f) => [
+    20104,
+    `The token expired ${between(f.atMs, f.nowMs)} ago.`,
+    'Fetch a new token; if new ones arrive expired, check the server clock and ttl.',
+  ],
+  'not-yet-valid': (f) => [
+    20105,
+    `The token is valid only in ${between(f.nowMs, f.atMs)} (nbf).`,
+    SERVER + 'drop the future nbf and sync the clock (NTP).',
+  ],
+  'missing-grants': () => [20106, 'The token has no grants.', SERVER + 'add a grant for each SDK.'],
+  'ttl-too-long': (f) => [
+    20157,
+    `The token lives ${f.seconds} s, over 24 h` +
+      (f.unit ? `: ${f.unit === 'exp-in-ms' ? 'exp' : 'ttl'} looks like ms.` : '.'),
+    SERVER + 'give ttl in seconds, 86400 at most.',
+  ],
+  'account-changed': () => [
+    20103,
+    'The new token is for another account.',
+    'Use one AccessManager per account.',
+  ],
+  'identity-changed': () => [
+    20106,
+    'The new token is for another identity.',
+    'To switch users, destroy this AccessManager and make a new one.',
+  ],
+  stale: () => [20104, 'The new token is older than the current one.', SERVER + 'never cache tokens.'],
+  'client-missing-grant': (f) => [
+    20106,
+    `${clientLabel(f.client)} needs the ${f.grant} grant, missing from the token.`,
+    SERVER + `add the ${f.grant} grant.`,
+  ],
+  'client-rejected': (f) => [0, `${clientLabel(f.client)} refused the token.`, 'See error.cause.'],
+  'client-timeout': (f) => [
+    0,
+    `${clientLabel(f.client)} took over ${f.timeoutMs} ms to take the token.`,
+    'Check its connection, or raise clientTimeoutMs.',
+  ],
+  'invalid-argument': (f) => [0, `${f.field} must be ${f.expected}, got ${f.received}.`, 'Fix the call.'],
+  destroyed: () => [0, 'This AccessManager was destroyed.', 'Create a new one.'],
+};
+
+/**
+ * The platform code, the cause in words, and the remedy for one reason.
+ *
+ * @param reason - why the token was refused.
+ * @param facts - printable facts that make the wording concrete.
+ * @returns the code, message and remedy.
+ * @example
+ * describeReason('ttl-too-long', { seconds: 3_600_000, unit: 'ttl-in-ms' }).code // 20157
+ */
+export function describeReason(
+  reason: AccessTokenErrorReason,
+  facts: AccessTokenErrorFacts = {},
+): ReasonDescription {
+  const [code, message, remedy] = DESCRIBERS[reason](facts);
+  return { code, message, remedy };
+}
+
+/**
+ * The error for every refused token and every client that failed to take one.
+ *
+ * `code` is the platform's (20101 invalid, 20102 header, 20103 issuer or subject, 20104 expired,
+ * 20105 not yet valid, 20106 grants, 20157 lifetime over 24 h); `reason` is stable and finer;
+ * the message names the cause and the remedy, and never contains the token.
+ *
+ * @example
+ * manager.on('tokenError', (error) => {
+ *   if (error.reason === 'expired') fetchNewToken();
+ *   console.warn(error.code, error.message);
+ * });
+ */
+export class AccessTokenError extends Error {
+  /** The platform error code, or 0 when the fault is not the token's (a client, a destroyed manager). */
+  readonly code: number;
+  /** A stable identifier of the cause. */
+  readonly reason: AccessTokenErrorReason;
+  /** What to change, and where. Also the last sentence of `message`. */
+  readonly remedy: string;
+  /** The printable facts the message was built from. */
+  readonly facts: AccessTokenErrorFacts;
+
+  /**
+   * @param reason - why the token was refused.
+   * @param facts - printable facts (never the token).
+   * @param options - `cause`: the underlying error, for client failures.
+   */
+  constructor(
+    reason: AccessTokenErrorReason,
+    facts: AccessTokenErrorFacts = {},
+    options?: { cause?: unknown },
+  ) {
+    const { code, message, remedy } = describeReason(reason, facts);
+    super(`${message} ${remedy}`, options);
+    this.name = 'AccessTokenError';
+    this.code = code;
+    this.reason = reason;
+    this.remedy = remedy;
+    this.facts = facts;
+  }
+}

@@ -1,0 +1,22 @@
+export { AccessManager } from './manager';
+export type { AccessManagerEventName, AccessManagerEvents, AccessManagerOptions } from './manager';
+export { AccessTokenError, describeReason, formatDuration } from './errors';
+export type { AccessTokenErrorFacts, AccessTokenErrorReason, ReasonDescription } from './errors';
+export {
+  checkAccessTokenTimes,
+  decodeAccessToken,
+  describeInput,
+  MAX_TOKEN_LIFETIME_SECONDS,
+  NOT_BEFORE_TOLERANCE_MS,
+} from './token';
+export type {
+  AccessTokenGrants,
+  AccessTokenHeader,
+  AccessTokenPayload,
+  DecodeAccessTokenOptions,
+  DecodedAccessToken,
+  GrantName,
+} from './token';
+export { browserClock, MAX_TIMER_DELAY_MS } from './clock';
+export type { Clock, TimerHandle } from './clock';
+export type { RegisterOptions, TokenClient } from './clients';

@@ -1,0 +1,267 @@
+import { jwtDecode } from 'jwt-decode';
+import { AccessTokenError } from './errors';
+
+/**
+ * The name of a grant, as it appears as a key of the token's `grants` claim.
+ *
+ * `chat` is Conversations (and Programmable Chat), `data_sync` is Sync, `voice` is the Voice SDK,
+ * `video` is Video, `player` is Twilio Live; `identity` is the user's identity.
+ */
+export type GrantName =
+  'identity' | 'chat' | 'ip_messaging' | 'data_sync' | 'voice' | 'video' | 'player' | (string & {});
+
+/** The token's `grants` claim: the identity, and one entry per product the token authorizes. */
+export interface AccessTokenGrants {
+  /** The user's identity, shared by every SDK that takes the token. */
+  identity?: string;
+  /** Conversations / Chat: `{ service_sid, endpoint_id? }`. */
+  chat?: Record<string, unknown>;
+  /** Sync: `{ service_sid, endpoint_id? }`. */
+  data_sync?: Record<string, unknown>;
+  /** Voice: `{ incoming: { allow }, outgoing: { application_sid, params } }`. */
+  voice?: Record<string, unknown>;
+  /** Video: `{ room? }`. */
+  video?: Record<string, unknown>;
+  [grant: string]: unknown;
+}
+
+/** The decoded JOSE header of a Twilio access token. */
+export interface AccessTokenHeader {
+  /** Always `"JWT"`. */
+  typ: string;
+  /** Always `"HS256"`. */
+  alg: string;
+  /** Always `"twilio-fpa;v=1"`. */
+  cty: string;
+  /** The Twilio region the token is meant for, when set (Voice). */
+  twr?: string;
+  [field: string]: unknown;
+}
+
+/** The decoded claims of a Twilio access token. Times are in seconds since the epoch. */
+export interface AccessTokenPayload {
+  /** Unique token id: the API key SID, a dash, and a unique string. */
+  jti?: string;
+  /** The API key SID (`SK…`) whose secret signed the token. */
+  iss: string;
+  /** The Account SID (`AC…`) the token is scoped to. */
+  sub: string;
+  /** Issued at, in seconds. */
+  iat?: number;
+  /** Not valid before, in seconds. */
+  nbf?: number;
+  /** Expires at, in seconds. */
+  exp: number;
+  /** What the token authorizes. */
+  grants: AccessTokenGrants;
+  [claim: string]: unknown;
+}
+
+/** A validated token, decoded, with its times as dates. */
+export interface DecodedAccessToken {
+  /** The JOSE header. */
+  header: AccessTokenHeader;
+  /** The claims. */
+  payload: AccessTokenPayload;
+  /** `grants.identity`, or `null` when the token has none. */
+  identity: string | null;
+  /** The Account SID (`sub`). */
+  accountSid: string;
+  /** The API key SID (`iss`). */
+  apiKeySid: string;
+  /** `iat` as a date, or `null`. */
+  issuedAt: Date | null;
+  /** `nbf` as a date, or `null`. */
+  notBefore: Date | null;
+  /** `exp` as a date. */
+  expires: Date;
+  /** The product grants the token carries (every key of `grants` but `identity`). */
+  grantNames: GrantName[];
+}
+
+/** Options of {@link decodeAccessToken}. */
+export interface DecodeAccessTokenOptions {
+  /**
+   * The local time to judge `exp` and `nbf` against, in milliseconds since the epoch, or `false`
+   * to skip the time checks.
+   * @default Date.now()
+   */
+  nowMs?: number | false;
+}
+
+/** The longest lifetime the platform accepts, in seconds. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 86_400;
+/** How far in the future `nbf` may be before the token counts as not yet valid, in milliseconds. */
+export const NOT_BEFORE_TOLERANCE_MS = 60_000;
+
+const API_KEY_SID = /^SK[0-9a-fA-F]{32}$/;
+const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
+const BASE64URL_PART = /^[\w-]+$/;
+const EXPECTED_HEADER = { typ: 'JWT', alg: 'HS256', cty: 'twilio-fpa;v=1' } as const;
+// An exp above this is a date past the year 5000 in seconds: it was written in milliseconds.
+const EXP_IN_MS_THRESHOLD = 1e11;
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const isFiniteNumber = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value);
+
+/**
+ * Describes a value by its type and shape, never by its content, for error messages.
+ *
+ * @param value - anything that was passed where a token was expected.
+ * @returns a phrase such as `"an object with a token field"` or `"a string of 40 characters in 1 parts"`.
+ * @example describeInput({ token: 'eyJ…' }) // 'an object with a "token" field'
+ */
+export function describeInput(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return `an array of ${value.length} items`;
+  if (isRecord(value)) {
+    const keys = Object.keys(value);
+    if (typeof value.token === 'string') return 'an object with a "token" field';
+    return keys.length === 0 ? 'an empty object' : `an object with keys ${keys.slice(0, 5).join(', ')}`;
+  }
+  if (typeof value !== 'string') return `a ${typeof value}`;
+  return `a string of ${value.length} characters in ${value.split('.').length} parts`;
+}
+
+function decodePart(token: string, part: 'header' | 'payload'): Record<string, unknown> {
+  let decoded: unknown;
+  try {
+    decoded = jwtDecode(token, { header: part === 'header' });
+  } catch {
+    // jwt-decode's messages can quote the decoded text: never pass them on.
+    throw new AccessTokenError('undecodable', { field: part });
+  }
+  if (!isRecord(decoded)) throw new AccessTokenError('undecodable', { field: part });
+  return decoded;
+}
+
+function checkHeader(header: Record<string, unknown>): void {
+  for (const field of ['typ', 'alg', 'cty'] as const) {
+    const actual = header[field];
+    if (actual !== EXPECTED_HEADER[field]) {
+      throw new AccessTokenError('invalid-header', {
+        field,
+        expected: JSON.stringify(EXPECTED_HEADER[field]),
+        actual: typeof actual === 'string' ? JSON.stringify(actual.slice(0, 32)) : 'missing',
+      });
+    }
+  }
+}
+
+/** Describes a SID claim by its prefix and length, without printing it whole. */
+function describeSid(value: unknown): string {
+  if (typeof value !== 'string') return value === undefined ? 'missing' : `a ${typeof value}`;
+  return `"${value.slice(0, 2)}…" (${value.length} characters)`;
+}
+
+/**
+ * Finds the unit mistake behind a lifetime over 24 hours, if it looks like one.
+ *
+ * @param exp - the exp claim, in what should be seconds.
+ * @param lifetimeSeconds - exp minus the start (iat or nbf).
+ * @returns `'exp-in-ms'`, `'ttl-in-ms'`, or `undefined` when no unit mistake is apparent.
+ */
+export function guessLifetimeUnitMistake(
+  exp: number,
+  lifetimeSeconds: number,
+): 'exp-in-ms' | 'ttl-in-ms' | undefined {
+  if (exp > EXP_IN_MS_THRESHOLD) return 'exp-in-ms';
+  const asSeconds = lifetimeSeconds / 1000;
+  if (asSeconds >= 60 && asSeconds <= MAX_TOKEN_LIFETIME_SECONDS) return 'ttl-in-ms';
+  return undefined;
+}
+
+/**
+ * Checks a decoded token's times against a clock, in server time.
+ *
+ * When `iat` is later than the local clock, the local clock is behind the server by at least that
+ * much, so `iat` stands in for now. An older `iat` proves nothing (the token may have been cached).
+ *
+ * @param decoded - a token from {@link decodeAccessToken}.
+ * @param nowMs - the local time, in milliseconds since the epoch.
+ * @returns the estimated clock skew in milliseconds (server minus local; 0 or more).
+ * @throws {@link AccessTokenError} `expired` (20104) or `not-yet-valid` (20105).
+ * @example const skewMs = checkAccessTokenTimes(decoded, Date.now());
+ */
+export function checkAccessTokenTimes(decoded: DecodedAccessToken, nowMs: number): number {
+  const issuedAtMs = decoded.issuedAt?.getTime() ?? -Infinity;
+  const skewMs = Math.max(0, issuedAtMs - nowMs);
+  const serverNowMs = nowMs + skewMs;
+  const expiresAtMs = decoded.expires.getTime();
+  if (expiresAtMs <= serverNowMs) {
+    throw new AccessTokenError('expired', { atMs: expiresAtMs, nowMs: serverNowMs });
+  }
+  const notBeforeMs = decoded.notBefore?.getTime();
+  if (notBeforeMs !== undefined && notBeforeMs > serverNowMs + NOT_BEFORE_TOLERANCE_MS) {
+    throw new AccessTokenError('not-yet-valid', { atMs: notBeforeMs, nowMs: serverNowMs });
+  }
+  return skewMs;
+}
+
+/**
+ * Decodes a Twilio access token and validates it: shape, header, SIDs, expiry, grants,
+ * lifetime, and (unless `nowMs` is `false`) whether it is valid now. The signature is not checked:
+ * only the server that holds the secret can do that.
+ *
+ * @param token - the JWT string, as the app's token server returned it.
+ * @param options - `nowMs`: the time to judge against.
+ * @returns the header, the claims, and the fields apps most need.
+ * @throws {@link AccessTokenError} with the code and reason of the first fault found.
+ * @example
+ * const { identity, expires, grantNames } = decodeAccessToken(token);
+ */
+export function decodeAccessToken(
+  token: unknown,
+  options: DecodeAccessTokenOptions = {},
+): DecodedAccessToken {
+  if (typeof token !== 'string') {
+    throw new AccessTokenError('not-a-string', { received: describeInput(token) });
+  }
+  if (token === '') throw new AccessTokenError('empty');
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts.every((part) => BASE64URL_PART.test(part))) {
+    throw new AccessTokenError('malformed', { received: describeInput(token) });
+  }
+  const header = decodePart(token, 'header');
+  const payload = decodePart(token, 'payload');
+  checkHeader(header);
+  if (typeof payload.iss !== 'string' || !API_KEY_SID.test(payload.iss)) {
+    throw new AccessTokenError('invalid-issuer', { actual: describeSid(payload.iss) });
+  }
+  if (typeof payload.sub !== 'string' || !ACCOUNT_SID.test(payload.sub)) {
+    throw new AccessTokenError('invalid-subject', { actual: describeSid(payload.sub) });
+  }
+  const { exp, grants } = payload;
+  if (!isFiniteNumber(exp)) {
+    throw new AccessTokenError('invalid-expiry', {
+      actual: exp === undefined ? 'missing' : `a ${typeof exp}`,
+    });
+  }
+  const grantNames = isRecord(grants) ? Object.keys(grants).filter((name) => name !== 'identity') : [];
+  if (!isRecord(grants) || grantNames.length === 0) throw new AccessTokenError('missing-grants');
+  const iat = isFiniteNumber(payload.iat) ? payload.iat : undefined;
+  const nbf = isFiniteNumber(payload.nbf) ? payload.nbf : undefined;
+  // Without iat or nbf, only an exp in milliseconds can be told apart: judge it against now.
+  const startSeconds = iat ?? nbf ?? (exp > EXP_IN_MS_THRESHOLD ? Math.floor(Date.now() / 1000) : undefined);
+  if (startSeconds !== undefined && exp - startSeconds > MAX_TOKEN_LIFETIME_SECONDS) {
+    const seconds = exp - startSeconds;
+    throw new AccessTokenError('ttl-too-long', { seconds, unit: guessLifetimeUnitMistake(exp, seconds) });
+  }
+  const decoded: DecodedAccessToken = {
+    header: header as AccessTokenHeader,
+    payload: payload as AccessTokenPayload,
+    identity: typeof grants.identity === 'string' ? grants.identity : null,
+    accountSid: payload.sub,
+    apiKeySid: payload.iss,
+    issuedAt: iat === undefined ? null : new Date(iat * 1000),
+    notBefore: nbf === undefined ? null : new Date(nbf * 1000),
+    expires: new Date(exp * 1000),
+    grantNames,
+  };
+  const { nowMs = Date.now() } = options;
+  if (nowMs !== false) checkAccessTokenTimes(decoded, nowMs);
+  return decoded;
+}

@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// Tests import 'access-manager' by its public name. By default that is the build in dist/ (what
+// users get); ACCESS_MANAGER_TARGET=src runs the same suite against the sources while developing.
+const target = process.env.ACCESS_MANAGER_TARGET === 'src' ? 'src' : 'dist';
+const entry = (file: string) => fileURLToPath(new URL(`./${target}/${file}`, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^access-manager$/, replacement: entry(target === 'src' ? 'index.ts' : 'index.js') },
+      {
+        find: /^access-manager\/inspect$/,
+        replacement: entry(target === 'src' ? 'inspect/index.ts' : 'inspect.js'),
+      },
+    ],
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    restoreMocks: true,
+    unstubGlobals: true,
+  },
+});
