@@ -22,6 +22,10 @@ export interface Clock {
    * @returns the function that stops listening.
    */
   onWake(callback: () => void): () => void;
+  /** Whether the network is reachable (`navigator.onLine`); treated as `true` when left out. */
+  isOnline?(): boolean;
+  /** Whether the page is hidden (a background tab); treated as `false` when left out. */
+  isHidden?(): boolean;
 }
 
 /** The longest delay `setTimeout` can hold (2^31 − 1 ms, about 24.8 days); longer ones fire at once. */
@@ -55,4 +59,6 @@ export const browserClock: Clock = {
       for (const type of WAKE_EVENTS) target?.removeEventListener(type, callback);
     };
   },
+  isOnline: () => typeof navigator !== 'object' || navigator.onLine !== false,
+  isHidden: () => typeof document === 'object' && document.visibilityState === 'hidden',
 };

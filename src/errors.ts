@@ -25,6 +25,9 @@ export type AccessTokenErrorReason =
   | 'client-rejected'
   | 'client-timeout'
   | 'destroyed'
+  | 'no-token-provider'
+  | 'provider-failed'
+  | 'unchanged'
   | 'invalid-argument';
 
 /**
@@ -161,6 +164,13 @@ const DESCRIBERS: Record<AccessTokenErrorReason, Describer> = {
   ],
   'invalid-argument': (f) => [0, `${f.field} must be ${f.expected}, got ${f.received}.`, 'Fix the call.'],
   destroyed: () => [0, 'This AccessManager was destroyed.', 'Create a new one.'],
+  'no-token-provider': () => [0, 'refresh() needs a tokenProvider.', 'Pass the tokenProvider option.'],
+  'provider-failed': () => [0, 'The tokenProvider failed.', 'See error.cause; it is retried with backoff.'],
+  unchanged: () => [
+    20104,
+    'The tokenProvider returned the token already held, which is due for renewal.',
+    SERVER + 'mint a new token per request; never cache tokens.',
+  ],
 };
 
 /**

@@ -2,7 +2,15 @@ import { browserClock, type Clock } from './clock';
 import { ClientRegistry, type RegisterOptions, type TokenClient } from './clients';
 import { Emitter } from './emitter';
 import { AccessTokenError } from './errors';
+import {
+  RefreshLoop,
+  type RefreshFailure,
+  type RefreshReason,
+  type RetryOptions,
+  type TokenProvider,
+} from './refresh';
 import { Alarm, expiryDeadlines } from './schedule';
+import { TabChannel } from './tabs';
 import {
   checkAccessTokenTimes,
   decodeAccessToken,
@@ -29,6 +37,30 @@ export interface AccessManagerOptions {
    * @default browserClock
    */
   clock?: Clock;
+  /**
+   * The app's function that fetches a new token. With it, the manager keeps itself alive: it
+   * fetches at once when it has no token, again before each token expires, and after a wake,
+   * retrying with backoff until it succeeds.
+   * @example tokenProvider: async ({ signal }) => (await (await fetch('/token', { signal })).json()).token
+   */
+  tokenProvider?: TokenProvider;
+  /**
+   * How failed refreshes are retried.
+   * @default { baseDelayMs: 1_000, maxDelayMs: 30_000 }
+   */
+  retry?: RetryOptions;
+  /**
+   * A key that groups managers in the open tabs of this origin: one tab fetches each new token
+   * and the others adopt it. Make it differ per signed-in user, e.g. `'my-app:' + userId`.
+   * Where the browser lacks Web Locks or BroadcastChannel, each tab fetches its own.
+   */
+  shareAcrossTabs?: string;
+  /**
+   * Wait while the page is hidden instead of refreshing in a background tab. Leave it off when a
+   * hidden tab must stay reachable (incoming Voice calls need a live registration).
+   * @default false
+   */
+  pauseWhenHidden?: boolean;
 }
 
 /**
@@ -50,6 +82,8 @@ export interface AccessManagerEvents {
   tokenError: [error: AccessTokenError, manager: AccessManager];
   /** A client did not take a token: it threw, rejected, hung, or lacks a required grant. */
   clientError: [error: AccessTokenError, client: TokenClient];
+  /** A refresh attempt failed (the provider failed, or its token was refused); another follows. */
+  refreshFailed: [error: AccessTokenError, failure: RefreshFailure];
 }
 
 /** The name of an {@link AccessManager} event. */
@@ -61,12 +95,18 @@ interface CurrentToken {
   decoded: DecodedAccessToken;
   aboutToExpireAtMs: number;
   expiresAtMs: number;
+  /** When the provider is asked for the next token: the warning, or half-way for short tokens. */
+  refreshAtMs: number;
   aboutToExpireFired: boolean;
   expiredFired: boolean;
+  refreshStarted: boolean;
 }
 
 const DEFAULT_ABOUT_TO_EXPIRE_MS = 180_000;
 const DEFAULT_CLIENT_TIMEOUT_MS = 10_000;
+// How long a new tab waits for another tab to hand it a token before it fetches its own.
+const PEER_ANSWER_MS = 200;
+const ignore = (): void => {};
 
 function durationOption(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -99,8 +139,12 @@ export class AccessManager {
   readonly #clientTimeoutMs: number;
   readonly #alarm: Alarm;
   readonly #stopWaking: () => void;
+  readonly #provider: TokenProvider | undefined;
+  readonly #refresher: RefreshLoop | undefined;
+  readonly #tabs: TabChannel | null = null;
   #current: CurrentToken | null = null;
   #destroyed = false;
+  #waking = false;
 
   /**
    * @param token - the first token, if the app has one. A bad one is reported through
@@ -121,14 +165,38 @@ export class AccessManager {
     );
     this.#clock = options.clock ?? browserClock;
     this.#alarm = new Alarm(this.#clock, () => this.check());
-    this.#stopWaking = this.#clock.onWake(() => this.check());
+    this.#stopWaking = this.#clock.onWake(() => this.#wake());
+    const { tokenProvider, retry = {}, shareAcrossTabs } = options;
+    if (shareAcrossTabs !== undefined) {
+      this.#tabs = TabChannel.open(
+        shareAcrossTabs,
+        (peerToken) => this.#adopt(peerToken),
+        () => (this.isExpired ? null : this.token),
+        this.#clock,
+      );
+    }
+    if (tokenProvider) {
+      this.#provider = tokenProvider;
+      this.#refresher = new RefreshLoop({
+        clock: this.#clock,
+        attempt: (reason, signal) => this.#attemptRefresh(reason, signal),
+        onFailure: (error, failure) => this.#emitRefreshFailed(error, failure),
+        baseDelayMs: durationOption('retry.baseDelayMs', retry.baseDelayMs, 1_000),
+        maxDelayMs: durationOption('retry.maxDelayMs', retry.maxDelayMs, 30_000),
+        pauseWhenHidden: options.pauseWhenHidden === true,
+      });
+    }
+    let accepted = false;
     if (token !== undefined && token !== null) {
       try {
         this.#accept(token);
+        accepted = true;
       } catch (error) {
         void Promise.resolve().then(() => this.#emitTokenError(error as AccessTokenError));
       }
     }
+    // Asked after the constructor returns, so listeners added right away hear how it went.
+    if (!accepted && this.#refresher) void Promise.resolve().then(() => this.#startRefresh('initial'));
   }
 
   /** The current token, or `null` before the first one. */
@@ -201,6 +269,22 @@ export class AccessManager {
   }
 
   /**
+   * Asks the token provider for a new token now, or joins the refresh already under way. Failed
+   * attempts are retried with backoff (each one emits `refreshFailed`).
+   *
+   * @returns the accepted token, once every client has taken it.
+   * @throws {@link AccessTokenError} `no-token-provider` without a `tokenProvider` option, or
+   *   `destroyed` when the manager is destroyed first.
+   * @example
+   * button.onclick = () => manager.refresh();
+   */
+  async refresh(): Promise<string> {
+    if (this.#destroyed) throw new AccessTokenError('destroyed');
+    if (!this.#refresher) throw new AccessTokenError('no-token-provider');
+    return this.#refresher.run('manual');
+  }
+
+  /**
    * Adds an SDK client that gets every new token through its own `updateToken`. It is not handed
    * the current token now: it was created with it.
    *
@@ -249,9 +333,19 @@ export class AccessManager {
       this.#events.emit('tokenExpired', this);
       if (this.#current !== current || this.#destroyed) return;
     }
-    if (!current.aboutToExpireFired) this.#alarm.set(current.aboutToExpireAtMs);
-    else if (!current.expiredFired) this.#alarm.set(current.expiresAtMs);
-    else this.#alarm.clear();
+    if (this.#refresher && !current.refreshStarted && nowMs >= current.refreshAtMs) {
+      current.refreshStarted = true;
+      this.#startRefresh(
+        this.#waking ? 'wake' : nowMs >= current.expiresAtMs ? 'expired' : 'about-to-expire',
+      );
+    }
+    this.#alarm.set(
+      Math.min(
+        current.aboutToExpireFired ? Infinity : current.aboutToExpireAtMs,
+        current.expiredFired ? Infinity : current.expiresAtMs,
+        current.refreshStarted || !this.#refresher ? Infinity : current.refreshAtMs,
+      ),
+    );
   }
 
   /**
@@ -263,6 +357,8 @@ export class AccessManager {
     this.#destroyed = true;
     this.#alarm.clear();
     this.#stopWaking();
+    this.#refresher?.stop();
+    this.#tabs?.close();
     this.#clients.clear();
     this.#events.removeAllListeners();
   }
@@ -343,21 +439,86 @@ export class AccessManager {
         throw new AccessTokenError('stale', { atMs: issuedAtMs });
       }
     }
+    const nowMs = this.#clock.now();
     const deadlines = expiryDeadlines(decoded.expires.getTime(), skewMs, this.#aboutToExpireMs);
+    // A token shorter-lived than the warning would be refreshed at once, forever: wait half its life.
+    const refreshAtMs = Math.max(deadlines.aboutToExpireAtMs, nowMs + (deadlines.expiresAtMs - nowMs) / 2);
     const current: CurrentToken = {
       token,
       decoded,
       ...deadlines,
+      refreshAtMs,
       aboutToExpireFired: false,
       expiredFired: false,
+      refreshStarted: false,
     };
     this.#current = current;
     // Armed, not fired: even a token that is already due warns asynchronously.
-    this.#alarm.set(current.aboutToExpireAtMs);
+    this.#alarm.set(Math.min(current.aboutToExpireAtMs, refreshAtMs));
     return current;
+  }
+
+  /** The page may have slept: retry a waiting refresh now, and fire what is due. */
+  #wake(): void {
+    this.#refresher?.wake();
+    this.#waking = true;
+    try {
+      this.check();
+    } finally {
+      this.#waking = false;
+    }
+  }
+
+  #startRefresh(reason: RefreshReason): void {
+    // Failures are reported as refreshFailed and tokenError; the loop retries by itself.
+    this.#refresher?.run(reason).catch(ignore);
+  }
+
+  /** One refresh attempt: fetch from the provider (in one tab only, when shared) and accept the token. */
+  #attemptRefresh(reason: RefreshReason, signal: AbortSignal): Promise<string> {
+    const before = this.#current;
+    const attempt = async (): Promise<string> => {
+      if (this.#current === null && this.#tabs) await this.#tabs.askPeers(PEER_ANSWER_MS);
+      const current = this.#current;
+      // Another tab (or the app) brought a fresh token while this one waited: nothing to fetch.
+      if (current && !this.#isRefreshDue(current) && (reason !== 'manual' || current !== before)) {
+        return current.token;
+      }
+      const token = await this.#provider!({ reason, signal });
+      if (signal.aborted) throw new AccessTokenError('destroyed');
+      await this.updateToken(token);
+      if (this.#isRefreshDue(this.#current!)) throw new AccessTokenError('unchanged');
+      this.#tabs?.publish(token);
+      return token;
+    };
+    return this.#tabs ? this.#tabs.withLock(signal, attempt) : attempt();
+  }
+
+  #isRefreshDue(current: CurrentToken): boolean {
+    return this.#clock.now() >= current.refreshAtMs;
+  }
+
+  /** Takes a token another tab sent, if it is newer than the one held; validated like any other. */
+  #adopt(token: string): void {
+    const heldIssuedAt = this.#current?.decoded.issuedAt?.getTime() ?? -Infinity;
+    try {
+      const issuedAt = decodeAccessToken(token, { nowMs: false }).issuedAt?.getTime() ?? Infinity;
+      if (issuedAt <= heldIssuedAt) return;
+    } catch {
+      // Not even decodable: updateToken reports it as tokenError.
+    }
+    this.updateToken(token).catch(ignore);
   }
 
   #emitTokenError(error: AccessTokenError): void {
     if (!this.#destroyed) this.#events.emit('tokenError', error, this);
+  }
+
+  #emitRefreshFailed(error: unknown, failure: RefreshFailure): void {
+    const reported =
+      error instanceof AccessTokenError
+        ? error
+        : new AccessTokenError('provider-failed', {}, { cause: error });
+    if (!this.#destroyed) this.#events.emit('refreshFailed', reported, failure);
   }
 }

@@ -1,0 +1,101 @@
+/**
+ * Sharing one token across the app's open tabs: Web Locks elect the tab that fetches, and a
+ * BroadcastChannel hands its token to the others. Tokens travel in memory only: nothing is ever
+ * written to localStorage, sessionStorage, cookies or IndexedDB.
+ */
+
+import type { Clock } from './clock';
+
+type TabMessage = { type: 'token'; token: string } | { type: 'request' };
+
+/** `navigator.locks`, where the browser has it. */
+function webLocks(): LockManager | undefined {
+  return typeof navigator === 'object' ? navigator.locks : undefined;
+}
+
+/** The tabs of one origin that share a key, as seen from one of them. */
+export class TabChannel {
+  readonly #lockName: string;
+  readonly #channel: BroadcastChannel;
+  readonly #locks: LockManager;
+  readonly #peerAnswers = new Set<() => void>();
+  readonly #clock: Clock;
+
+  /**
+   * Opens the channel, or returns `null` where the browser lacks `BroadcastChannel` or
+   * `navigator.locks` (each tab then fetches its own token).
+   *
+   * @param key - the app's share key; managers with the same key share a token.
+   * @param onToken - called with each token another tab sends (validate it before use).
+   * @param currentToken - the token this tab can give a tab that asks for one.
+   * @param clock - timers for {@link TabChannel.askPeers}.
+   */
+  static open(
+    key: string,
+    onToken: (token: string) => void,
+    currentToken: () => string | null,
+    clock: Clock,
+  ): TabChannel | null {
+    const locks = webLocks();
+    if (typeof BroadcastChannel !== 'function' || !locks) return null;
+    return new TabChannel(key, locks, onToken, currentToken, clock);
+  }
+
+  private constructor(
+    key: string,
+    locks: LockManager,
+    onToken: (token: string) => void,
+    currentToken: () => string | null,
+    clock: Clock,
+  ) {
+    this.#clock = clock;
+    this.#lockName = `access-manager:${key}`;
+    this.#locks = locks;
+    this.#channel = new BroadcastChannel(this.#lockName);
+    this.#channel.onmessage = ({ data }: MessageEvent<TabMessage>) => {
+      if (data?.type === 'token' && typeof data.token === 'string') {
+        onToken(data.token);
+        for (const answered of [...this.#peerAnswers]) answered();
+      } else if (data?.type === 'request') {
+        const token = currentToken();
+        if (token !== null) this.publish(token);
+      }
+    };
+  }
+
+  /**
+   * Runs `task` while this tab holds the share key's lock, after any other tab's task. A tab that
+   * closes releases its lock, so the next tab in line takes over.
+   */
+  withLock<T>(signal: AbortSignal, task: () => Promise<T>): Promise<T> {
+    return this.#locks.request(this.#lockName, { signal }, task) as Promise<T>;
+  }
+
+  /** Sends a token to every other tab with the same key. */
+  publish(token: string): void {
+    this.#channel.postMessage({ type: 'token', token } satisfies TabMessage);
+  }
+
+  /**
+   * Asks the other tabs for their token and waits for the first answer, or `timeoutMs`.
+   * @returns once a token arrived (and was handed to `onToken`) or the time ran out.
+   */
+  askPeers(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.#peerAnswers.delete(done);
+        this.#clock.clearTimeout(timer);
+        resolve();
+      };
+      const timer = this.#clock.setTimeout(done, timeoutMs);
+      this.#peerAnswers.add(done);
+      this.#channel.postMessage({ type: 'request' } satisfies TabMessage);
+    });
+  }
+
+  /** Stops listening; pending `askPeers` calls resolve. */
+  close(): void {
+    this.#channel.close();
+    for (const answered of [...this.#peerAnswers]) answered();
+  }
+}
