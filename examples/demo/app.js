@@ -1,0 +1,93 @@
+// The demo page: one AccessManager, two simulated SDK clients, and every event in a log.
+import { AccessManager } from 'access-manager';
+
+const $ = (id) => document.getElementById(id);
+let manager = null;
+
+function log(text, kind = '') {
+  const item = document.createElement('li');
+  item.className = kind;
+  item.textContent = `${new Date().toLocaleTimeString()}  ${text}`;
+  $('log').prepend(item);
+}
+
+// Stand-ins for a Twilio Conversations Client and a Voice Device: anything with updateToken(token).
+const conversationsClient = {
+  async updateToken() {
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    log('Conversations client took the new token');
+  },
+};
+const voiceDevice = {
+  updateToken() {
+    if ($('voice-fails').checked) throw new Error('Device rejected the token (simulated)');
+    log('Voice device took the new token');
+  },
+};
+
+async function fetchToken({ reason, signal }) {
+  const query = new URLSearchParams({ identity: $('identity').value, ttl: $('ttl').value });
+  log(`tokenProvider asked (reason: ${reason})`);
+  const response = await fetch(`/token?${query}`, { signal, cache: 'no-store' });
+  if (!response.ok) throw new Error(`token server answered ${response.status}`);
+  return (await response.json()).token;
+}
+
+function start() {
+  manager?.destroy();
+  const identity = $('identity').value;
+  manager = new AccessManager(null, {
+    tokenProvider: fetchToken,
+    shareAcrossTabs: `access-manager-demo:${identity}`,
+  });
+  manager.register(conversationsClient, { requires: 'chat', name: 'conversations' });
+  manager.register(voiceDevice, { requires: 'voice', name: 'voice' });
+  manager
+    .on('tokenUpdated', (m) => log(`tokenUpdated: expires ${m.expires.toLocaleTimeString()}`))
+    .on('tokenAboutToExpire', () => log('tokenAboutToExpire', 'warn'))
+    .on('tokenExpired', () => log('tokenExpired', 'error'))
+    .on('tokenError', (error) => log(`tokenError ${error.code} ${error.reason}: ${error.message}`, 'error'))
+    .on('clientError', (error) => log(`clientError ${error.reason}: ${error.message}`, 'error'))
+    .on('refreshFailed', (error, { attempt, retryInMs }) =>
+      log(
+        `refreshFailed (attempt ${attempt}, retry in ${retryInMs} ms): ${error.cause?.message ?? error.message}`,
+        'warn',
+      ),
+    );
+  $('refresh').disabled = false;
+  log(`Started for ${identity}`);
+}
+
+function renderStatus() {
+  $('status-identity').textContent = manager?.identity ?? '–';
+  $('status-expires').textContent = manager?.expires?.toLocaleTimeString() ?? '–';
+  const leftMs = manager?.expires ? manager.expires.getTime() - Date.now() : null;
+  $('status-left').textContent =
+    leftMs === null ? '–' : manager.isExpired ? 'expired' : `${Math.round(leftMs / 1000)} s`;
+}
+
+async function renderMinted() {
+  const { tokensMinted } = await (await fetch('/stats')).json();
+  $('status-minted').textContent = String(tokensMinted);
+}
+
+async function inspect() {
+  try {
+    const { inspectAccessToken } = await import('access-manager/inspect');
+    const report = inspectAccessToken($('inspect-input').value);
+    $('inspect-output').textContent = JSON.stringify(report, null, 2);
+  } catch (error) {
+    $('inspect-output').textContent = `The inspect entry is not available: ${error.message}`;
+  }
+}
+
+$('start').onclick = start;
+$('refresh').onclick = () => manager?.refresh().catch(() => {});
+$('fail').onclick = async () => {
+  await fetch('/fail?count=3', { method: 'POST' });
+  log('The token server will fail its next 3 requests');
+};
+$('inspect').onclick = inspect;
+setInterval(renderStatus, 500);
+setInterval(renderMinted, 2000);
+start();

@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// `npm start`: builds the package if needed, then serves the demo page and a token server on
+// http://127.0.0.1:3000 (PORT to change it). No account needed: see scripts/token-server.js.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { credentials, mintDemoToken } from './token-server.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const port = Number(process.env.PORT ?? 3000);
+const TYPES = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.map': 'application/json',
+};
+
+if (!existsSync(join(root, 'dist/index.js'))) {
+  console.log('Building the package first (npm run build)…');
+  const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+// The demo can make the token server fail, to show retries with backoff.
+let failNextRequests = 0;
+let tokensMinted = 0;
+
+// Only the demo, the build and the two runtime dependencies are served: nothing else of the repo.
+const PUBLIC = ['examples/demo/', 'dist/', 'node_modules/jwt-decode/', 'node_modules/mitt/'];
+
+const server = createServer(async (req, res) => {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  if (url.pathname === '/token') {
+    if (failNextRequests > 0) {
+      failNextRequests -= 1;
+      return res.writeHead(503, { 'content-type': 'text/html' }).end('<h1>503 Service Unavailable</h1>');
+    }
+    const ttlSeconds = Math.min(Math.max(Number(url.searchParams.get('ttl') ?? 3600) || 3600, 180), 86_400);
+    const identity = (url.searchParams.get('identity') ?? 'demo_user').replace(/[^\w]/g, '_').slice(0, 64);
+    tokensMinted += 1;
+    return res
+      .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+      .end(JSON.stringify({ token: mintDemoToken({ identity, ttlSeconds }), identity }));
+  }
+  if (url.pathname === '/fail' && req.method === 'POST') {
+    failNextRequests = Number(url.searchParams.get('count') ?? 3);
+    return res.writeHead(204).end();
+  }
+  if (url.pathname === '/stats') {
+    return res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ tokensMinted, failNextRequests }));
+  }
+  const path = url.pathname === '/' ? 'examples/demo/index.html' : url.pathname.slice(1);
+  const file = normalize(join(root, path));
+  if (!PUBLIC.some((prefix) => file.startsWith(join(root, prefix))))
+    return res.writeHead(404).end('not found');
+  try {
+    const body = await readFile(file);
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+  } catch {
+    res.writeHead(404).end('not found');
+  }
+});
+
+server.listen(port, '127.0.0.1', () => {
+  const { demo } = credentials();
+  console.log(`access-manager demo: http://127.0.0.1:${port}/`);
+  console.log(
+    demo
+      ? 'Using the embedded demo credentials (tokens decode and validate here; Twilio would refuse them).\n' +
+          'Set TWILIO_ACCOUNT_SID, TWILIO_API_KEY and TWILIO_API_SECRET for real ones.'
+      : 'Using the credentials from TWILIO_ACCOUNT_SID / TWILIO_API_KEY / TWILIO_API_SECRET.',
+  );
+  console.log('Open it in several tabs to see one token shared across them. Ctrl+C to stop.');
+});
