@@ -46,6 +46,8 @@ function hasGrant(decoded: DecodedAccessToken, grant: GrantName): boolean {
  */
 export class ClientRegistry {
   readonly #clients = new Map<TokenClient, Registration>();
+  /** Deliveries still waiting for a client, each with the function that ends it quietly. */
+  readonly #pending = new Set<() => void>();
 
   /**
    * Adds a client.
@@ -63,9 +65,10 @@ export class ClientRegistry {
     this.#clients.delete(client);
   }
 
-  /** Removes every client. */
+  /** Removes every client, and ends the deliveries still waiting: their time limits are cleared. */
   clear(): void {
     this.#clients.clear();
+    for (const cancel of [...this.#pending]) cancel();
   }
 
   /** The number of registered clients. */
@@ -94,7 +97,7 @@ export class ClientRegistry {
     for (const [client, { requires, name }] of this.#clients) {
       const missing = requires.find((grant) => !hasGrant(decoded, grant));
       if (missing === undefined) {
-        deliveries.push(deliver(client, name, token, clock, timeoutMs, onError));
+        deliveries.push(deliver(client, name, token, clock, timeoutMs, onError, this.#pending));
       } else {
         onError(new AccessTokenError('client-missing-grant', { grant: missing, client: name }), client);
       }
@@ -110,16 +113,19 @@ function deliver(
   clock: Clock,
   timeoutMs: number,
   onError: ClientErrorHandler,
+  pending: Set<() => void>,
 ): Promise<void> {
   return new Promise((resolve) => {
     let settled = false;
     const settle = (error?: AccessTokenError): void => {
       if (settled) return;
       settled = true;
+      pending.delete(settle);
       clock.clearTimeout(timer);
       if (error) onError(error, client);
       resolve();
     };
+    pending.add(settle);
     const timer = clock.setTimeout(
       () => settle(new AccessTokenError('client-timeout', { client: name, timeoutMs })),
       timeoutMs,

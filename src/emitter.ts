@@ -5,7 +5,7 @@ type Wrapped = ((args: unknown[]) => void) & { listener: Listener };
 
 /**
  * Reports a listener's exception the way a browser reports one from an event listener: to the
- * console and `window.onerror`, without stopping the other listeners or the manager.
+ * console and `window.onerror`, without stopping the other listeners or the emitter.
  */
 function reportListenerError(error: unknown): void {
   if (typeof reportError === 'function') reportError(error);
@@ -16,53 +16,98 @@ function reportListenerError(error: unknown): void {
 }
 
 /**
- * A typed, EventEmitter-style facade over `mitt`: `on`, `once`, `off`, `removeAllListeners`,
- * `listenerCount`, and several arguments per event. Each listener runs isolated: one that throws
- * is reported and the rest still run.
+ * The EventEmitter-style API of twilio-common and the Twilio SDKs (`on`, `once`, `off`,
+ * `removeListener`, `removeAllListeners`, `listenerCount`), typed per event, over `mitt`.
+ * Each listener runs isolated: one that throws is reported and the rest still run.
+ *
+ * @typeParam Events - each event's name, mapped to the arguments its listeners receive.
  */
-export class Emitter<Events extends { [K in keyof Events]: unknown[] }> {
+export class EventEmitter<Events extends { [K in keyof Events]: unknown[] }> {
   readonly #mitt = mitt<Record<string, unknown[]>>();
+  #closed = false;
 
-  /** Adds `listener` for `type`; with `once`, it is removed before its first call. */
-  on<K extends keyof Events & string>(
-    type: K,
-    listener: (...args: Events[K]) => unknown,
-    once = false,
-  ): void {
+  /**
+   * Adds a listener.
+   * @returns this emitter, for chaining.
+   * @example manager.on('tokenExpired', () => showSignInAgain());
+   */
+  on<K extends keyof Events & string>(event: K, listener: (...args: Events[K]) => unknown): this {
+    return this.#add(event, listener, false);
+  }
+
+  /**
+   * Adds a listener that is removed before its first call.
+   * @returns this emitter, for chaining.
+   * @example manager.once('tokenUpdated', () => console.log('first refresh done'));
+   */
+  once<K extends keyof Events & string>(event: K, listener: (...args: Events[K]) => unknown): this {
+    return this.#add(event, listener, true);
+  }
+
+  /**
+   * Removes a listener added with `on` or `once` (its most recent registration, if added twice).
+   * @returns this emitter, for chaining.
+   * @example manager.off('tokenExpired', showSignInAgain);
+   */
+  off<K extends keyof Events & string>(event: K, listener: (...args: Events[K]) => unknown): this {
+    const registered = (this.#mitt.all.get(event) ?? []) as Wrapped[];
+    const match = [...registered].reverse().find((wrapped) => wrapped.listener === listener);
+    if (match) this.#mitt.off(event, match);
+    return this;
+  }
+
+  /**
+   * The same as `off`, under Node's name.
+   * @returns this emitter, for chaining.
+   */
+  removeListener<K extends keyof Events & string>(event: K, listener: (...args: Events[K]) => unknown): this {
+    return this.off(event, listener);
+  }
+
+  /**
+   * Removes every listener of `event`, or of every event when it is left out.
+   * @returns this emitter, for chaining.
+   * @example manager.removeAllListeners('tokenUpdated');
+   */
+  removeAllListeners(event?: keyof Events & string): this {
+    if (event === undefined) this.#mitt.all.clear();
+    else this.#mitt.all.delete(event);
+    return this;
+  }
+
+  /**
+   * The number of listeners of `event`.
+   * @example manager.listenerCount('tokenExpired') // 1
+   */
+  listenerCount(event: keyof Events & string): number {
+    return this.#mitt.all.get(event)?.length ?? 0;
+  }
+
+  /** Calls every listener of `event`, in the order they were added, with `args`. */
+  protected emit<K extends keyof Events & string>(event: K, ...args: Events[K]): void {
+    if (!this.#closed) this.#mitt.emit(event, args);
+  }
+
+  /** Removes every listener for good: later `on` and `once` calls add nothing, and nothing is emitted. */
+  protected closeEvents(): void {
+    this.#closed = true;
+    this.#mitt.all.clear();
+  }
+
+  #add(event: string, listener: Listener, once: boolean): this {
+    if (this.#closed) return this;
     const wrapped: Wrapped = Object.assign(
       (args: unknown[]) => {
-        if (once) this.#mitt.off(type, wrapped);
+        if (once) this.#mitt.off(event, wrapped);
         try {
           (listener as (...args: unknown[]) => unknown)(...args);
         } catch (error) {
           reportListenerError(error);
         }
       },
-      { listener: listener as Listener },
+      { listener },
     );
-    this.#mitt.on(type, wrapped);
-  }
-
-  /** Removes the most recently added registration of `listener` for `type`, if any. */
-  off<K extends keyof Events & string>(type: K, listener: (...args: Events[K]) => unknown): void {
-    const registered = (this.#mitt.all.get(type) ?? []) as Wrapped[];
-    const match = [...registered].reverse().find((wrapped) => wrapped.listener === listener);
-    if (match) this.#mitt.off(type, match);
-  }
-
-  /** Removes every listener of `type`, or of every event when `type` is left out. */
-  removeAllListeners(type?: keyof Events & string): void {
-    if (type === undefined) this.#mitt.all.clear();
-    else this.#mitt.all.delete(type);
-  }
-
-  /** The number of listeners of `type`. */
-  listenerCount(type: keyof Events & string): number {
-    return this.#mitt.all.get(type)?.length ?? 0;
-  }
-
-  /** Calls every listener of `type`, in the order they were added, with `args`. */
-  emit<K extends keyof Events & string>(type: K, ...args: Events[K]): void {
-    this.#mitt.emit(type, args);
+    this.#mitt.on(event, wrapped);
+    return this;
   }
 }

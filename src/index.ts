@@ -1,5 +1,13 @@
 export { AccessManager } from './manager';
-export type { AccessManagerEventName, AccessManagerEvents, AccessManagerOptions } from './manager';
+export type { AccessManagerEventName, AccessManagerEvents, AccessManagerOptions } from './options';
+export type { EventEmitter } from './emitter';
+export type {
+  RefreshFailure,
+  RefreshReason,
+  RetryOptions,
+  TokenProvider,
+  TokenProviderContext,
+} from './refresh';
 export { AccessTokenError, describeReason, formatDuration } from './errors';
 export type { AccessTokenErrorFacts, AccessTokenErrorReason, ReasonDescription } from './errors';
 export {

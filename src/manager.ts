@@ -1,14 +1,9 @@
 import { browserClock, type Clock } from './clock';
 import { ClientRegistry, type RegisterOptions, type TokenClient } from './clients';
-import { Emitter } from './emitter';
+import { EventEmitter } from './emitter';
 import { AccessTokenError } from './errors';
-import {
-  RefreshLoop,
-  type RefreshFailure,
-  type RefreshReason,
-  type RetryOptions,
-  type TokenProvider,
-} from './refresh';
+import { resolveOptions, type AccessManagerEvents, type AccessManagerOptions } from './options';
+import { RefreshLoop, type RefreshFailure, type RefreshReason, type TokenProvider } from './refresh';
 import { Alarm, expiryDeadlines } from './schedule';
 import { TabChannel } from './tabs';
 import {
@@ -18,76 +13,6 @@ import {
   type AccessTokenGrants,
   type DecodedAccessToken,
 } from './token';
-
-/** Options of {@link AccessManager}. */
-export interface AccessManagerOptions {
-  /**
-   * How long before the token expires `tokenAboutToExpire` fires, in milliseconds.
-   * @default 180_000 (three minutes, as the Twilio SDKs do)
-   */
-  aboutToExpireMs?: number;
-  /**
-   * How long a client's `updateToken` may take before it is reported as a `clientError`
-   * (`client-timeout`), in milliseconds. The other clients never wait for it.
-   * @default 10_000
-   */
-  clientTimeoutMs?: number;
-  /**
-   * Where time, timers and wake signals come from. Tests pass a fake one.
-   * @default browserClock
-   */
-  clock?: Clock;
-  /**
-   * The app's function that fetches a new token. With it, the manager keeps itself alive: it
-   * fetches at once when it has no token, again before each token expires, and after a wake,
-   * retrying with backoff until it succeeds.
-   * @example tokenProvider: async ({ signal }) => (await (await fetch('/token', { signal })).json()).token
-   */
-  tokenProvider?: TokenProvider;
-  /**
-   * How failed refreshes are retried.
-   * @default { baseDelayMs: 1_000, maxDelayMs: 30_000 }
-   */
-  retry?: RetryOptions;
-  /**
-   * A key that groups managers in the open tabs of this origin: one tab fetches each new token
-   * and the others adopt it. Make it differ per signed-in user, e.g. `'my-app:' + userId`.
-   * Where the browser lacks Web Locks or BroadcastChannel, each tab fetches its own.
-   */
-  shareAcrossTabs?: string;
-  /**
-   * Wait while the page is hidden instead of refreshing in a background tab. Leave it off when a
-   * hidden tab must stay reachable (incoming Voice calls need a live registration).
-   * @default false
-   */
-  pauseWhenHidden?: boolean;
-}
-
-/**
- * The events of {@link AccessManager} and the arguments their listeners receive.
- *
- * @example
- * manager.on('tokenAboutToExpire', async (manager) => manager.updateToken(await fetchToken()));
- */
-export interface AccessManagerEvents {
-  /** A new token was accepted (after validation, before the clients have it). */
-  tokenUpdated: [manager: AccessManager];
-  /** The token has `aboutToExpireMs` (three minutes) or less left; fires once per token. */
-  tokenAboutToExpire: [manager: AccessManager];
-  /** twilio-common's name for `tokenAboutToExpire`; fires at the same moment. */
-  tokenWillExpire: [manager: AccessManager];
-  /** The token has expired; fires once per token. */
-  tokenExpired: [manager: AccessManager];
-  /** A token was refused. The previous token, its timers and its clients are untouched. */
-  tokenError: [error: AccessTokenError, manager: AccessManager];
-  /** A client did not take a token: it threw, rejected, hung, or lacks a required grant. */
-  clientError: [error: AccessTokenError, client: TokenClient];
-  /** A refresh attempt failed (the provider failed, or its token was refused); another follows. */
-  refreshFailed: [error: AccessTokenError, failure: RefreshFailure];
-}
-
-/** The name of an {@link AccessManager} event. */
-export type AccessManagerEventName = keyof AccessManagerEvents;
 
 /** Everything the manager knows about the token it holds. */
 interface CurrentToken {
@@ -102,23 +27,9 @@ interface CurrentToken {
   refreshStarted: boolean;
 }
 
-const DEFAULT_ABOUT_TO_EXPIRE_MS = 180_000;
-const DEFAULT_CLIENT_TIMEOUT_MS = 10_000;
 // How long a new tab waits for another tab to hand it a token before it fetches its own.
 const PEER_ANSWER_MS = 200;
 const ignore = (): void => {};
-
-function durationOption(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
-    throw new AccessTokenError('invalid-argument', {
-      field: `options.${name}`,
-      expected: 'a finite number of milliseconds, 0 or more',
-      received: typeof value === 'number' ? String(value) : describeInput(value),
-    });
-  }
-  return value;
-}
 
 /**
  * Holds one Twilio access token for every SDK on the page: validates it, warns before it expires,
@@ -131,8 +42,7 @@ function durationOption(name: string, value: number | undefined, fallback: numbe
  * manager.on('tokenAboutToExpire', async () => manager.updateToken(await fetchToken()));
  * manager.on('tokenError', (error) => console.warn(error.code, error.message));
  */
-export class AccessManager {
-  readonly #events = new Emitter<AccessManagerEvents>();
+export class AccessManager extends EventEmitter<AccessManagerEvents> {
   readonly #clients = new ClientRegistry();
   readonly #clock: Clock;
   readonly #aboutToExpireMs: number;
@@ -153,20 +63,14 @@ export class AccessManager {
    * @throws {@link AccessTokenError} `invalid-argument` for an option of the wrong type.
    */
   constructor(token?: string | null, options: AccessManagerOptions = {}) {
-    this.#aboutToExpireMs = durationOption(
-      'aboutToExpireMs',
-      options.aboutToExpireMs,
-      DEFAULT_ABOUT_TO_EXPIRE_MS,
-    );
-    this.#clientTimeoutMs = durationOption(
-      'clientTimeoutMs',
-      options.clientTimeoutMs,
-      DEFAULT_CLIENT_TIMEOUT_MS,
-    );
+    super();
+    const { aboutToExpireMs, clientTimeoutMs, baseDelayMs, maxDelayMs } = resolveOptions(options);
+    this.#aboutToExpireMs = aboutToExpireMs;
+    this.#clientTimeoutMs = clientTimeoutMs;
     this.#clock = options.clock ?? browserClock;
     this.#alarm = new Alarm(this.#clock, () => this.check());
     this.#stopWaking = this.#clock.onWake(() => this.#wake());
-    const { tokenProvider, retry = {}, shareAcrossTabs } = options;
+    const { tokenProvider, shareAcrossTabs } = options;
     if (shareAcrossTabs !== undefined) {
       this.#tabs = TabChannel.open(
         shareAcrossTabs,
@@ -181,8 +85,8 @@ export class AccessManager {
         clock: this.#clock,
         attempt: (reason, signal) => this.#attemptRefresh(reason, signal),
         onFailure: (error, failure) => this.#emitRefreshFailed(error, failure),
-        baseDelayMs: durationOption('retry.baseDelayMs', retry.baseDelayMs, 1_000),
-        maxDelayMs: durationOption('retry.maxDelayMs', retry.maxDelayMs, 30_000),
+        baseDelayMs,
+        maxDelayMs,
         pauseWhenHidden: options.pauseWhenHidden === true,
       });
     }
@@ -255,14 +159,14 @@ export class AccessManager {
       this.#emitTokenError(error as AccessTokenError);
       throw error;
     }
-    this.#events.emit('tokenUpdated', this);
+    this.emit('tokenUpdated', this);
     await this.#clients.push(
       current.token,
       current.decoded,
       this.#clock,
       this.#clientTimeoutMs,
       (error, client) => {
-        if (!this.#destroyed) this.#events.emit('clientError', error, client);
+        this.emit('clientError', error, client);
       },
     );
     return this;
@@ -323,14 +227,14 @@ export class AccessManager {
     const nowMs = this.#clock.now();
     if (!current.aboutToExpireFired && nowMs >= current.aboutToExpireAtMs) {
       current.aboutToExpireFired = true;
-      this.#events.emit('tokenAboutToExpire', this);
-      this.#events.emit('tokenWillExpire', this);
+      this.emit('tokenAboutToExpire', this);
+      this.emit('tokenWillExpire', this);
       // A listener may have replaced the token or destroyed the manager: that re-armed everything.
       if (this.#current !== current || this.#destroyed) return;
     }
     if (!current.expiredFired && nowMs >= current.expiresAtMs) {
       current.expiredFired = true;
-      this.#events.emit('tokenExpired', this);
+      this.emit('tokenExpired', this);
       if (this.#current !== current || this.#destroyed) return;
     }
     if (this.#refresher && !current.refreshStarted && nowMs >= current.refreshAtMs) {
@@ -360,70 +264,7 @@ export class AccessManager {
     this.#refresher?.stop();
     this.#tabs?.close();
     this.#clients.clear();
-    this.#events.removeAllListeners();
-  }
-
-  /**
-   * Adds a listener. Each listener runs isolated: one that throws is reported and the rest run.
-   * @returns the manager, for chaining.
-   * @example manager.on('tokenExpired', () => showSignInAgain());
-   */
-  on<E extends AccessManagerEventName>(
-    event: E,
-    listener: (...args: AccessManagerEvents[E]) => unknown,
-  ): this {
-    if (!this.#destroyed) this.#events.on(event, listener);
-    return this;
-  }
-
-  /**
-   * Adds a listener that is removed before its first call.
-   * @returns the manager, for chaining.
-   * @example manager.once('tokenUpdated', () => console.log('first refresh done'));
-   */
-  once<E extends AccessManagerEventName>(
-    event: E,
-    listener: (...args: AccessManagerEvents[E]) => unknown,
-  ): this {
-    if (!this.#destroyed) this.#events.on(event, listener, true);
-    return this;
-  }
-
-  /**
-   * Removes a listener added with `on` or `once`.
-   * @returns the manager, for chaining.
-   */
-  off<E extends AccessManagerEventName>(
-    event: E,
-    listener: (...args: AccessManagerEvents[E]) => unknown,
-  ): this {
-    this.#events.off(event, listener);
-    return this;
-  }
-
-  /**
-   * The same as {@link AccessManager.off}.
-   * @returns the manager, for chaining.
-   */
-  removeListener<E extends AccessManagerEventName>(
-    event: E,
-    listener: (...args: AccessManagerEvents[E]) => unknown,
-  ): this {
-    return this.off(event, listener);
-  }
-
-  /**
-   * Removes every listener of `event`, or of every event when it is left out.
-   * @returns the manager, for chaining.
-   */
-  removeAllListeners(event?: AccessManagerEventName): this {
-    this.#events.removeAllListeners(event);
-    return this;
-  }
-
-  /** The number of listeners of `event`. */
-  listenerCount(event: AccessManagerEventName): number {
-    return this.#events.listenerCount(event);
+    this.closeEvents();
   }
 
   /** Validates `token` against the current one and makes it current. Throws on a refused token. */
@@ -511,7 +352,7 @@ export class AccessManager {
   }
 
   #emitTokenError(error: AccessTokenError): void {
-    if (!this.#destroyed) this.#events.emit('tokenError', error, this);
+    this.emit('tokenError', error, this);
   }
 
   #emitRefreshFailed(error: unknown, failure: RefreshFailure): void {
@@ -519,6 +360,6 @@ export class AccessManager {
       error instanceof AccessTokenError
         ? error
         : new AccessTokenError('provider-failed', {}, { cause: error });
-    if (!this.#destroyed) this.#events.emit('refreshFailed', reported, failure);
+    this.emit('refreshFailed', reported, failure);
   }
 }

@@ -1,0 +1,110 @@
+import type { Clock } from './clock';
+import type { TokenClient } from './clients';
+import { AccessTokenError } from './errors';
+import type { RefreshFailure, RetryOptions, TokenProvider } from './refresh';
+import { describeInput } from './token';
+import type { AccessManager } from './manager';
+
+/** Options of {@link AccessManager}. */
+export interface AccessManagerOptions {
+  /**
+   * How long before the token expires `tokenAboutToExpire` fires, in milliseconds.
+   * @default 180_000 (three minutes, as the Twilio SDKs do)
+   */
+  aboutToExpireMs?: number;
+  /**
+   * How long a client's `updateToken` may take before it is reported as a `clientError`
+   * (`client-timeout`), in milliseconds. The other clients never wait for it.
+   * @default 10_000
+   */
+  clientTimeoutMs?: number;
+  /**
+   * Where time, timers and wake signals come from. Tests pass a fake one.
+   * @default browserClock
+   */
+  clock?: Clock;
+  /**
+   * The app's function that fetches a new token. With it, the manager keeps itself alive: it
+   * fetches at once when it has no token, again before each token expires, and after a wake,
+   * retrying with backoff until it succeeds.
+   * @example tokenProvider: async ({ signal }) => (await (await fetch('/token', { signal })).json()).token
+   */
+  tokenProvider?: TokenProvider;
+  /**
+   * How failed refreshes are retried.
+   * @default { baseDelayMs: 1_000, maxDelayMs: 30_000 }
+   */
+  retry?: RetryOptions;
+  /**
+   * A key that groups managers in the open tabs of this origin: one tab fetches each new token
+   * and the others adopt it. Make it differ per signed-in user, e.g. `'my-app:' + userId`.
+   * Where the browser lacks Web Locks or BroadcastChannel, each tab fetches its own.
+   */
+  shareAcrossTabs?: string;
+  /**
+   * Wait while the page is hidden instead of refreshing in a background tab. Leave it off when a
+   * hidden tab must stay reachable (incoming Voice calls need a live registration).
+   * @default false
+   */
+  pauseWhenHidden?: boolean;
+}
+
+/**
+ * The events of {@link AccessManager} and the arguments their listeners receive.
+ *
+ * @example
+ * manager.on('tokenAboutToExpire', async (manager) => manager.updateToken(await fetchToken()));
+ */
+export interface AccessManagerEvents {
+  /** A new token was accepted (after validation, before the clients have it). */
+  tokenUpdated: [manager: AccessManager];
+  /** The token has `aboutToExpireMs` (three minutes) or less left; fires once per token. */
+  tokenAboutToExpire: [manager: AccessManager];
+  /** twilio-common's name for `tokenAboutToExpire`; fires at the same moment. */
+  tokenWillExpire: [manager: AccessManager];
+  /** The token has expired; fires once per token. */
+  tokenExpired: [manager: AccessManager];
+  /** A token was refused. The previous token, its timers and its clients are untouched. */
+  tokenError: [error: AccessTokenError, manager: AccessManager];
+  /** A client did not take a token: it threw, rejected, hung, or lacks a required grant. */
+  clientError: [error: AccessTokenError, client: TokenClient];
+  /** A refresh attempt failed (the provider failed, or its token was refused); another follows. */
+  refreshFailed: [error: AccessTokenError, failure: RefreshFailure];
+}
+
+/** The name of an {@link AccessManager} event. */
+export type AccessManagerEventName = keyof AccessManagerEvents;
+
+/** The options with their defaults applied, as the manager uses them. */
+export interface ResolvedOptions {
+  aboutToExpireMs: number;
+  clientTimeoutMs: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+/**
+ * Checks the duration options and applies their defaults.
+ * @throws {@link AccessTokenError} `invalid-argument` for a duration that is not a finite number, 0 or more.
+ */
+export function resolveOptions(options: AccessManagerOptions): ResolvedOptions {
+  const { retry = {} } = options;
+  return {
+    aboutToExpireMs: durationOption('aboutToExpireMs', options.aboutToExpireMs, 180_000),
+    clientTimeoutMs: durationOption('clientTimeoutMs', options.clientTimeoutMs, 10_000),
+    baseDelayMs: durationOption('retry.baseDelayMs', retry.baseDelayMs, 1_000),
+    maxDelayMs: durationOption('retry.maxDelayMs', retry.maxDelayMs, 30_000),
+  };
+}
+
+function durationOption(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
+    throw new AccessTokenError('invalid-argument', {
+      field: `options.${name}`,
+      expected: 'a finite number of milliseconds, 0 or more',
+      received: typeof value === 'number' ? String(value) : describeInput(value),
+    });
+  }
+  return value;
+}
