@@ -1,0 +1,587 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AccessManager, AccessTokenError, type Clock } from 'access-manager';
+import { craftToken, goodPayload, mintToken, without } from './support/tokens.js';
+
+const T0 = Date.parse('2025-06-01T12:00:00.000Z');
+const SECOND = 1_000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const MAX_TIMER_DELAY_MS = 2_147_483_647;
+
+const EXPIRY_EVENTS = ['tokenAboutToExpire', 'tokenWillExpire', 'tokenExpired'] as const;
+type ExpiryEvent = (typeof EXPIRY_EVENTS)[number];
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(T0);
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** Runs the timers until the clock reads T0 + `offsetMs`. */
+function advanceTo(offsetMs: number): void {
+  vi.advanceTimersByTime(T0 + offsetMs - Date.now());
+}
+
+/** Mints a real token as if the clock read T0 + `offsetMs`, leaving the clock where it was. */
+function mintAt(offsetMs: number, options: Parameters<typeof mintToken>[0] = {}): string {
+  const nowMs = Date.now();
+  vi.setSystemTime(T0 + offsetMs);
+  const token = mintToken(options);
+  vi.setSystemTime(nowMs);
+  return token;
+}
+
+/** Records every expiry event of `manager`, in order. */
+function recordExpiryEvents(manager: AccessManager): ExpiryEvent[] {
+  const log: ExpiryEvent[] = [];
+  for (const event of EXPIRY_EVENTS) manager.on(event, () => log.push(event));
+  return log;
+}
+
+const count = (log: ExpiryEvent[], event: ExpiryEvent): number => log.filter((e) => e === event).length;
+
+interface TestClock extends Clock {
+  /** How far the wall clock has jumped from the timers' time. */
+  jumpMs: number;
+  /** Every delay the manager asked for, in order. */
+  delays: number[];
+  /** Sends the wake signal, as a page that became visible again would. */
+  wake(): void;
+  /** How many wake listeners are subscribed. */
+  readonly wakeListenerCount: number;
+}
+
+/**
+ * A clock on the fake timers whose wake signal the test sends, whose wall clock can be moved
+ * (`jumpMs`) without moving the timers, and which records every delay it is asked for.
+ */
+function testClock(): TestClock {
+  const wakeListeners = new Set<() => void>();
+  const clock: TestClock = {
+    jumpMs: 0,
+    delays: [],
+    now: () => Date.now() + clock.jumpMs,
+    setTimeout: (callback, delayMs) => {
+      clock.delays.push(delayMs);
+      return setTimeout(callback, delayMs);
+    },
+    clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    onWake(callback) {
+      wakeListeners.add(callback);
+      return () => void wakeListeners.delete(callback);
+    },
+    wake: () => wakeListeners.forEach((callback) => callback()),
+    get wakeListenerCount() {
+      return wakeListeners.size;
+    },
+  };
+  return clock;
+}
+
+describe(AccessManager, () => {
+  describe('tokenAboutToExpire and tokenWillExpire', () => {
+    it('fire together, once, three minutes before exp and not before', () => {
+      const manager = new AccessManager(mintToken({ ttl: 3600 }));
+      const log = recordExpiryEvents(manager);
+
+      advanceTo(57 * MINUTE - 1);
+      expect(log).toEqual([]);
+
+      advanceTo(57 * MINUTE);
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire']);
+
+      advanceTo(60 * MINUTE - 1);
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire']);
+    });
+
+    it('pass the manager to their listeners', () => {
+      const manager = new AccessManager(mintToken({ ttl: 3600 }));
+      const aboutToExpire = vi.fn();
+      const willExpire = vi.fn();
+      manager.on('tokenAboutToExpire', aboutToExpire).on('tokenWillExpire', willExpire);
+
+      advanceTo(57 * MINUTE);
+
+      expect(aboutToExpire).toHaveBeenCalledExactlyOnceWith(manager);
+      expect(willExpire).toHaveBeenCalledExactlyOnceWith(manager);
+    });
+
+    it('fire at once, but asynchronously, when less than three minutes are left', () => {
+      const manager = new AccessManager(mintToken({ ttl: 120 }));
+      // Added after the constructor returned: it must still hear the warning.
+      const log = recordExpiryEvents(manager);
+      expect(log).toEqual([]);
+
+      vi.advanceTimersByTime(0);
+
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire']);
+    });
+
+    it('fire at once, asynchronously, for a short-lived token given to updateToken', async () => {
+      const manager = new AccessManager(mintToken({ ttl: 3600 }));
+      const log = recordExpiryEvents(manager);
+      advanceTo(10 * MINUTE);
+
+      const updating = manager.updateToken(mintToken({ ttl: 60 }));
+      expect(log).toEqual([]);
+      await updating;
+      vi.advanceTimersByTime(0);
+
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire']);
+    });
+
+    it('fire aboutToExpireMs before exp when that option is given', () => {
+      const manager = new AccessManager(mintToken({ ttl: 3600 }), { aboutToExpireMs: 10 * MINUTE });
+      const log = recordExpiryEvents(manager);
+
+      advanceTo(50 * MINUTE - 1);
+      expect(log).toEqual([]);
+
+      advanceTo(50 * MINUTE);
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire']);
+    });
+
+    it('fire for every accepted token, not only the first one', async () => {
+      const manager = new AccessManager(mintToken({ ttl: 3600 }));
+      const log = recordExpiryEvents(manager);
+      advanceTo(57 * MINUTE);
+      expect(count(log, 'tokenAboutToExpire')).toBe(1);
+
+      await manager.updateToken(mintToken({ ttl: 3600 })); // expires at 117 min
+
+      advanceTo(114 * MINUTE - 1);
+      expect(count(log, 'tokenAboutToExpire')).toBe(1);
+      advanceTo(114 * MINUTE);
+      expect(count(log, 'tokenAboutToExpire')).toBe(2);
+      expect(count(log, 'tokenWillExpire')).toBe(2);
+    });
+
+    it('keep a page alive that refreshes on each warning: one warning per token, never expired', () => {
+      const manager = new AccessManager(mintToken({ ttl: 3600 }));
+      const log = recordExpiryEvents(manager);
+      manager.on('tokenAboutToExpire', () => void manager.updateToken(mintToken({ ttl: 3600 })));
+
+      // Tokens expire at 60, 117, 174, 231, 288 and 345 min; each is replaced at its warning.
+      advanceTo(5 * HOUR);
+
+      expect(count(log, 'tokenAboutToExpire')).toBe(5);
+      expect(count(log, 'tokenWillExpire')).toBe(5);
+      expect(count(log, 'tokenExpired')).toBe(0);
+      expect(manager.isExpired).toBe(false);
+    });
+  });
+
+  describe('tokenExpired', () => {
+    it('fires once, at exp, after the warning', () => {
+      const manager = new AccessManager(mintToken({ ttl: 3600 }));
+      const log = recordExpiryEvents(manager);
+      const expired = vi.fn();
+      manager.on('tokenExpired', expired);
+
+      advanceTo(HOUR - 1);
+      expect(expired).not.toHaveBeenCalled();
+
+      advanceTo(HOUR);
+      expect(expired).toHaveBeenCalledExactlyOnceWith(manager);
+
+      advanceTo(3 * HOUR);
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire', 'tokenExpired']);
+    });
+
+    it('fires at exp for a token with less than three minutes left', () => {
+      const manager = new AccessManager(mintToken({ ttl: 120 }));
+      const log = recordExpiryEvents(manager);
+
+      advanceTo(2 * MINUTE - 1);
+      expect(log).not.toContain('tokenExpired');
+
+      advanceTo(2 * MINUTE);
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire', 'tokenExpired']);
+    });
+  });
+
+  describe('updateToken re-arms the expiry events', () => {
+    it('leaves nothing armed from the previous token', async () => {
+      const manager = new AccessManager(mintToken({ ttl: 3600 }));
+      const log = recordExpiryEvents(manager);
+      advanceTo(10 * MINUTE);
+
+      await manager.updateToken(mintToken({ ttl: 3600 })); // expires at 70 min
+
+      // The first token's moments (57 and 60 min) pass in silence.
+      advanceTo(67 * MINUTE - 1);
+      expect(log).toEqual([]);
+
+      advanceTo(67 * MINUTE);
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire']);
+      advanceTo(70 * MINUTE);
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire', 'tokenExpired']);
+    });
+
+    it("does not fire the previous token's tokenExpired after its warning was answered", async () => {
+      const manager = new AccessManager(mintToken({ ttl: 3600 }));
+      const log = recordExpiryEvents(manager);
+      advanceTo(58 * MINUTE);
+
+      await manager.updateToken(mintToken({ ttl: 3600 })); // expires at 118 min
+      advanceTo(115 * MINUTE - 1);
+
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire']);
+    });
+
+    it('arms the events again after the previous token expired', async () => {
+      const manager = new AccessManager(mintToken({ ttl: 3600 }));
+      const log = recordExpiryEvents(manager);
+      advanceTo(2 * HOUR);
+      expect(count(log, 'tokenExpired')).toBe(1);
+
+      await manager.updateToken(mintToken({ ttl: 3600 })); // expires at 3 h
+      expect(manager.isExpired).toBe(false);
+      advanceTo(3 * HOUR);
+
+      expect(log).toEqual([...EXPIRY_EVENTS, ...EXPIRY_EVENTS]);
+    });
+  });
+
+  describe('a timer that fires late', () => {
+    it('fires every missed event, in order, once each, when it finally runs', () => {
+      const manager = new AccessManager(mintToken({ ttl: 3600 }));
+      const log = recordExpiryEvents(manager);
+
+      // The wall clock moves past exp while no timer runs (a throttled tab, a frozen process).
+      vi.setSystemTime(T0 + 2 * HOUR);
+      expect(log).toEqual([]);
+      vi.runOnlyPendingTimers();
+
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire', 'tokenExpired']);
+      vi.runAllTimers();
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire', 'tokenExpired']);
+    });
+
+    it('fires only the warning when it lands between the warning and exp, then tokenExpired at exp', () => {
+      const clock = testClock();
+      const manager = new AccessManager(mintToken({ ttl: 3600 }), { clock });
+      const log = recordExpiryEvents(manager);
+
+      // The timer set for 57 min runs when the wall clock already reads 58 min.
+      clock.jumpMs = MINUTE;
+      advanceTo(57 * MINUTE);
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire']);
+
+      advanceTo(59 * MINUTE - 1); // 60 min - 1 by the wall clock
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire']);
+      advanceTo(59 * MINUTE);
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire', 'tokenExpired']);
+    });
+
+    it('fires nothing when it runs before its moment by the wall clock, and waits again', () => {
+      const clock = testClock();
+      const manager = new AccessManager(mintToken({ ttl: 3600 }), { clock });
+      const log = recordExpiryEvents(manager);
+
+      // The wall clock was set back ten minutes after the timer was armed.
+      clock.jumpMs = -10 * MINUTE;
+      advanceTo(57 * MINUTE);
+      expect(log).toEqual([]);
+
+      advanceTo(67 * MINUTE);
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire']);
+    });
+  });
+
+  describe('check', () => {
+    it('fires, in order and once each, the events whose moment passed while time stood still', () => {
+      const manager = new AccessManager(mintToken({ ttl: 3600 }));
+      const log = recordExpiryEvents(manager);
+      vi.setSystemTime(T0 + 2 * HOUR);
+
+      manager.check();
+      manager.check();
+
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire', 'tokenExpired']);
+    });
+
+    it('fires only what is due', () => {
+      const manager = new AccessManager(mintToken({ ttl: 3600 }));
+      const log = recordExpiryEvents(manager);
+
+      vi.setSystemTime(T0 + 30 * MINUTE);
+      manager.check();
+      expect(log).toEqual([]);
+
+      vi.setSystemTime(T0 + 58 * MINUTE);
+      manager.check();
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire']);
+    });
+
+    it('does nothing without a token', () => {
+      const manager = new AccessManager();
+      const log = recordExpiryEvents(manager);
+      vi.setSystemTime(T0 + 2 * HOUR);
+
+      manager.check();
+
+      expect(log).toEqual([]);
+    });
+  });
+
+  describe('after a laptop sleep', () => {
+    it('fires the missed events in order when the clock signals a wake', () => {
+      const clock = testClock();
+      const manager = new AccessManager(mintToken({ ttl: 3600 }), { clock });
+      const log = recordExpiryEvents(manager);
+
+      // Asleep for two hours: the wall clock jumped, no timer ran.
+      clock.jumpMs = 2 * HOUR;
+      expect(log).toEqual([]);
+      clock.wake();
+
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire', 'tokenExpired']);
+      clock.wake();
+      vi.runAllTimers();
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire', 'tokenExpired']);
+    });
+
+    it('fires nothing on a wake before any moment is due', () => {
+      const clock = testClock();
+      const manager = new AccessManager(mintToken({ ttl: 3600 }), { clock });
+      const log = recordExpiryEvents(manager);
+
+      clock.jumpMs = 20 * MINUTE;
+      clock.wake();
+
+      expect(log).toEqual([]);
+    });
+  });
+
+  describe('isExpired', () => {
+    it('is computed when read, so it is right before any timer has run', () => {
+      const manager = new AccessManager(mintToken({ ttl: 3600 }));
+      const log = recordExpiryEvents(manager);
+
+      vi.setSystemTime(T0 + HOUR - 1);
+      expect(manager.isExpired).toBe(false);
+      vi.setSystemTime(T0 + HOUR);
+      expect(manager.isExpired).toBe(true);
+      expect(log).toEqual([]); // no timer ran: the property did not wait for one
+    });
+
+    it('is false without a token', () => {
+      expect(new AccessManager().isExpired).toBe(false);
+    });
+
+    it('follows the injected clock', () => {
+      const clock = testClock();
+      const manager = new AccessManager(mintToken({ ttl: 3600 }), { clock });
+
+      clock.jumpMs = 3 * HOUR;
+
+      expect(manager.isExpired).toBe(true);
+    });
+  });
+
+  describe('clock skew', () => {
+    it('schedules in server time when the token was issued ahead of the local clock', () => {
+      // The server's clock reads 10 min later than ours: iat and exp are 10 min "ahead".
+      const token = mintAt(10 * MINUTE, { ttl: 3600 }); // exp at 70 min server time = 60 min local
+      const manager = new AccessManager(token);
+      const log = recordExpiryEvents(manager);
+
+      advanceTo(57 * MINUTE - 1);
+      expect(log).toEqual([]);
+      advanceTo(57 * MINUTE);
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire']);
+
+      advanceTo(HOUR - 1);
+      expect(manager.isExpired).toBe(false);
+      advanceTo(HOUR);
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire', 'tokenExpired']);
+      expect(manager.isExpired).toBe(true);
+    });
+
+    it('does not schedule later for a token issued before the local clock (it may have been cached)', () => {
+      const token = mintAt(-10 * MINUTE, { ttl: 3600 }); // exp at 50 min
+      const manager = new AccessManager(token);
+      const log = recordExpiryEvents(manager);
+
+      advanceTo(47 * MINUTE - 1);
+      expect(log).toEqual([]);
+      advanceTo(47 * MINUTE);
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire']);
+      advanceTo(50 * MINUTE);
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire', 'tokenExpired']);
+    });
+
+    it('accepts a token that is expired by the local clock but not by the server clock', () => {
+      // Our clock is 2 h behind the server's: the token looks expired to us, but is fresh.
+      const token = mintAt(2 * HOUR, { ttl: 3600 });
+
+      const manager = new AccessManager(token);
+
+      expect(manager.token).toBe(token);
+      expect(manager.isExpired).toBe(false);
+    });
+
+    it('measures the skew again for each token', async () => {
+      const manager = new AccessManager(mintAt(10 * MINUTE, { ttl: 3600 })); // local exp at 60 min
+      const log = recordExpiryEvents(manager);
+      advanceTo(20 * MINUTE);
+
+      // The server's clock agrees with ours now: the next token is scheduled as written.
+      await manager.updateToken(mintAt(20 * MINUTE, { ttl: 3600 })); // exp at 80 min
+
+      advanceTo(77 * MINUTE - 1);
+      expect(log).toEqual([]);
+      advanceTo(77 * MINUTE);
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire']);
+    });
+  });
+
+  describe('timers', () => {
+    it('clamps every delay to what setTimeout can hold', () => {
+      const clock = testClock();
+      // No iat, so no lifetime limit applies: exp is 30 days away.
+      const exp = (T0 + 30 * DAY) / 1000;
+      const token = craftToken(without(goodPayload({ exp }), 'iat'));
+
+      const manager = new AccessManager(token, { clock });
+      const log = recordExpiryEvents(manager);
+
+      expect(clock.delays).toEqual([MAX_TIMER_DELAY_MS]);
+      advanceTo(30 * DAY - 3 * MINUTE - 1);
+      expect(log).toEqual([]);
+      advanceTo(30 * DAY - 3 * MINUTE);
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire']);
+      expect(clock.delays.length).toBeGreaterThan(1);
+      for (const delayMs of clock.delays) {
+        expect(delayMs).toBeGreaterThanOrEqual(0);
+        expect(delayMs).toBeLessThanOrEqual(MAX_TIMER_DELAY_MS);
+      }
+    });
+
+    it('clamps the delays of the default clock too', () => {
+      const exp = (T0 + 30 * DAY) / 1000;
+      const manager = new AccessManager(craftToken(without(goodPayload({ exp }), 'iat')));
+      const log = recordExpiryEvents(manager);
+
+      // An unclamped 30-day delay would overflow and fire at once.
+      vi.advanceTimersByTime(SECOND);
+      expect(log).toEqual([]);
+      advanceTo(30 * DAY - 3 * MINUTE);
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire']);
+    });
+
+    it('keeps at most two timers pending and does not poll while idle', () => {
+      const clock = testClock();
+      const manager = new AccessManager(mintToken({ ttl: 3600 }), { clock });
+      manager.register({ updateToken: () => {} });
+      recordExpiryEvents(manager);
+      expect(vi.getTimerCount()).toBeLessThanOrEqual(2);
+      const armed = clock.delays.length;
+
+      advanceTo(50 * MINUTE);
+
+      expect(clock.delays.length).toBe(armed);
+      expect(vi.getTimerCount()).toBeLessThanOrEqual(2);
+    });
+
+    it('leaves no timer (so no interval) behind once the token has expired', () => {
+      const manager = new AccessManager(mintToken({ ttl: 3600 }));
+      recordExpiryEvents(manager);
+
+      advanceTo(HOUR);
+
+      expect(manager.isExpired).toBe(true);
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('keeps at most two timers pending across many updates', async () => {
+      const manager = new AccessManager(mintToken({ ttl: 3600 }));
+      for (let minute = 1; minute <= 20; minute += 1) {
+        advanceTo(minute * MINUTE);
+        await manager.updateToken(mintToken({ ttl: 3600 }));
+      }
+
+      expect(vi.getTimerCount()).toBeLessThanOrEqual(2);
+    });
+  });
+
+  describe('destroy', () => {
+    it('clears its timers', () => {
+      const manager = new AccessManager(mintToken({ ttl: 3600 }));
+      expect(vi.getTimerCount()).toBeGreaterThan(0);
+
+      manager.destroy();
+
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('clears the time limit of a client still taking a token', async () => {
+      const manager = new AccessManager(mintToken({ ttl: 3600 }));
+      manager.register({ updateToken: () => new Promise(() => {}) });
+      advanceTo(MINUTE);
+      void manager.updateToken(mintToken({ ttl: 3600 }));
+      await Promise.resolve();
+
+      manager.destroy();
+
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('stops listening for wake signals', () => {
+      const clock = testClock();
+      const manager = new AccessManager(mintToken({ ttl: 3600 }), { clock });
+      expect(clock.wakeListenerCount).toBe(1);
+
+      manager.destroy();
+
+      expect(clock.wakeListenerCount).toBe(0);
+    });
+
+    it('fires no event afterwards, whether by timer, check or wake', () => {
+      const clock = testClock();
+      const manager = new AccessManager(mintToken({ ttl: 3600 }), { clock });
+      const log = recordExpiryEvents(manager);
+
+      manager.destroy();
+      advanceTo(2 * HOUR);
+      manager.check();
+      clock.wake();
+
+      expect(log).toEqual([]);
+    });
+
+    it('fires no event afterwards even for a warning that was already due', () => {
+      const manager = new AccessManager(mintToken({ ttl: 60 }));
+      const log = recordExpiryEvents(manager);
+
+      manager.destroy();
+      vi.runAllTimers();
+
+      expect(log).toEqual([]);
+    });
+
+    it("makes a later updateToken reject with reason 'destroyed'", async () => {
+      const manager = new AccessManager(mintToken({ ttl: 3600 }));
+      manager.destroy();
+      advanceTo(MINUTE);
+
+      const updating = manager.updateToken(mintToken({ ttl: 3600 }));
+
+      await expect(updating).rejects.toBeInstanceOf(AccessTokenError);
+      await expect(updating).rejects.toMatchObject({ reason: 'destroyed' });
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('can be called twice', () => {
+      const manager = new AccessManager(mintToken({ ttl: 3600 }));
+      manager.destroy();
+
+      expect(() => manager.destroy()).not.toThrow();
+    });
+  });
+});
