@@ -1,3 +1,5 @@
+import type { Finding } from './inspect/finding';
+
 /**
  * Why a token (or a step that handles one) was refused.
  *
@@ -212,6 +214,11 @@ export class AccessTokenError extends Error {
   readonly remedy: string;
   /** The printable facts the message was built from. */
   readonly facts: AccessTokenErrorFacts;
+  /**
+   * Every problem found in the token, not just the first, when `access-manager/inspect` is loaded
+   * (it fills this in for errors thrown by `decodeAccessToken`); otherwise `undefined`.
+   */
+  declare findings?: readonly Finding[];
 
   /**
    * @param reason - why the token was refused.
@@ -231,4 +238,24 @@ export class AccessTokenError extends Error {
     this.remedy = remedy;
     this.facts = facts;
   }
+}
+
+/** Lists every problem of a token: set by `access-manager/inspect` when it loads. */
+type TokenInspector = (token: unknown, nowMs: number | undefined) => readonly Finding[];
+let inspector: TokenInspector | undefined;
+
+/** @internal Called once by the `access-manager/inspect` entry, so refused tokens carry findings. */
+export const setTokenInspector = (fn: TokenInspector): void => {
+  inspector = fn;
+};
+
+/**
+ * @internal Adds the inspector's findings about `token` to `error` when the inspect entry is loaded.
+ * @returns `error`, to be thrown.
+ */
+export function attachFindings(error: unknown, token: unknown, nowMs?: number | false): unknown {
+  if (inspector && error instanceof AccessTokenError) {
+    error.findings = inspector(token, nowMs === false ? undefined : nowMs);
+  }
+  return error;
 }

@@ -1,5 +1,5 @@
 import { jwtDecode } from 'jwt-decode';
-import { AccessTokenError } from './errors';
+import { AccessTokenError, attachFindings } from './errors';
 
 /**
  * The name of a grant, as it appears as a key of the token's `grants` claim.
@@ -94,12 +94,18 @@ export const MAX_TOKEN_LIFETIME_SECONDS = 86_400;
 /** How far in the future `nbf` may be before the token counts as not yet valid, in milliseconds. */
 export const NOT_BEFORE_TOLERANCE_MS = 60_000;
 
-const API_KEY_SID = /^SK[0-9a-fA-F]{32}$/;
-const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
-const BASE64URL_PART = /^[\w-]+$/;
-const EXPECTED_HEADER = { typ: 'JWT', alg: 'HS256', cty: 'twilio-fpa;v=1' } as const;
+// Exported for access-manager/inspect, which checks the same things without stopping at the first.
+/** @internal */
+export const API_KEY_SID = /^SK[0-9a-fA-F]{32}$/;
+/** @internal */
+export const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
+/** @internal */
+export const BASE64URL_PART = /^[\w-]+$/;
+/** @internal */
+export const EXPECTED_HEADER = { typ: 'JWT', alg: 'HS256', cty: 'twilio-fpa;v=1' } as const;
 // An exp above this is a date past the year 5000 in seconds: it was written in milliseconds.
-const EXP_IN_MS_THRESHOLD = 1e11;
+/** @internal */
+export const EXP_IN_MS_THRESHOLD = 1e11;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -151,8 +157,8 @@ function checkHeader(header: Record<string, unknown>): void {
   }
 }
 
-/** Describes a SID claim by its prefix and length, without printing it whole. */
-function describeSid(value: unknown): string {
+/** @internal Describes a SID claim by its prefix and length, without printing it whole. */
+export function describeSid(value: unknown): string {
   if (typeof value !== 'string') return value === undefined ? 'missing' : `a ${typeof value}`;
   return `"${value.slice(0, 2)}…" (${value.length} characters)`;
 }
@@ -214,6 +220,18 @@ export function checkAccessTokenTimes(decoded: DecodedAccessToken, nowMs: number
  * const { identity, expires, grantNames } = decodeAccessToken(token);
  */
 export function decodeAccessToken(
+  token: unknown,
+  options: DecodeAccessTokenOptions = {},
+): DecodedAccessToken {
+  try {
+    return decodeWithoutFindings(token, options);
+  } catch (error) {
+    throw attachFindings(error, token, options.nowMs);
+  }
+}
+
+/** @internal {@link decodeAccessToken} without the inspector's findings, for the inspector itself. */
+export function decodeWithoutFindings(
   token: unknown,
   options: DecodeAccessTokenOptions = {},
 ): DecodedAccessToken {
