@@ -109,6 +109,23 @@ describe(AccessManager, () => {
       expect(client.tokens).toEqual(tokens);
     });
 
+    it('leaves every client with the newest token when a tokenUpdated listener updates again', async () => {
+      const { manager, next } = managerWithNextToken();
+      const client = recordingClient();
+      manager.register(client);
+      vi.advanceTimersByTime(SECOND);
+      const newest = mintToken();
+      manager.once('tokenUpdated', () => void manager.updateToken(newest));
+
+      await manager.updateToken(next);
+      await vi.advanceTimersByTimeAsync(0);
+
+      const label = (token: string | null | undefined) => (token === newest ? 'newest' : 'older');
+      expect(label(manager.token)).toBe('newest');
+      // The client must not be left holding an older token than the manager's.
+      expect(label(client.tokens.at(-1))).toBe('newest');
+    });
+
     it('does not wait for a slow client before calling the others', async () => {
       const { manager, next } = managerWithNextToken();
       manager.register({ updateToken: () => new Promise(() => {}) });

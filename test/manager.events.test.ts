@@ -426,18 +426,20 @@ describe(AccessManager, () => {
       expect(manager.isExpired).toBe(false);
     });
 
-    it('measures the skew again for each token', async () => {
-      const manager = new AccessManager(mintAt(10 * MINUTE, { ttl: 3600 })); // local exp at 60 min
+    it('schedules a token given to updateToken in server time too', async () => {
+      const manager = new AccessManager(mintToken({ ttl: 3600 }));
       const log = recordExpiryEvents(manager);
       advanceTo(20 * MINUTE);
 
-      // The server's clock agrees with ours now: the next token is scheduled as written.
-      await manager.updateToken(mintAt(20 * MINUTE, { ttl: 3600 })); // exp at 80 min
+      // Issued by a server clock 5 min ahead of ours: exp at 85 min server time = 80 min local.
+      await manager.updateToken(mintAt(25 * MINUTE, { ttl: 3600 }));
 
       advanceTo(77 * MINUTE - 1);
       expect(log).toEqual([]);
       advanceTo(77 * MINUTE);
       expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire']);
+      advanceTo(80 * MINUTE);
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire', 'tokenExpired']);
     });
   });
 
