@@ -384,6 +384,28 @@ describe(AccessManager, () => {
     });
   });
 
+  describe('logging', () => {
+    it('writes nothing to the console, even for refused tokens, failing clients and expiry', async () => {
+      const methods = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
+      const spies = methods.map((method) => vi.spyOn(console, method).mockImplementation(() => {}));
+      const manager = new AccessManager('not a token');
+      await flushPromises();
+      await manager.updateToken(mintToken({ ttl: 3600 }));
+      manager.register({ updateToken: () => Promise.reject(new Error('offline')) });
+      manager.register({ updateToken: () => new Promise(() => {}) });
+      await rejection(manager.updateToken(mintToken({ identity: 'bob' })));
+      advanceTo(MINUTE);
+      const updating = manager.updateToken(mintToken({ ttl: 3600 }));
+      await vi.advanceTimersByTimeAsync(10 * SECOND);
+      await updating;
+
+      advanceTo(3 * HOUR);
+
+      expect(manager.isExpired).toBe(true);
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    });
+  });
+
   describe('properties', () => {
     it('are null before the first token', () => {
       const manager = new AccessManager();
