@@ -7,7 +7,7 @@ import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
 import esbuild from 'rollup-plugin-esbuild';
 
-const entries = { index: 'src/index.ts' };
+const entries = { index: 'src/index.ts', inspect: 'src/inspect/index.ts' };
 const external = [/^jwt-decode/, /^mitt/];
 const typescript = () => esbuild({ target: 'es2022' });
 

@@ -98,8 +98,7 @@ function inspect(input: unknown, options: InspectAccessTokenOptions): AccessToke
   const unwrapped = unwrapInput(input);
   const claims = unwrapped.token === undefined ? undefined : checkClaims(unwrapped.token);
   const payload = claims?.payload ?? null;
-  const clock = options.now === undefined ? "this machine's clock" : 'the time given (now)';
-  const { times, findings: timeFindings } = checkTimes(payload, nowMs, clock);
+  const { times, findings: timeFindings } = checkTimes(payload, nowMs, options.now !== undefined);
   const found = [
     coreVerdict(input, nowMs),
     ...optionFindings,
@@ -160,7 +159,7 @@ export function inspectAccessToken(
       received: 'a value that could not be read',
       header: null,
       payload: null,
-      times: checkTimes(null, Date.now(), '').times,
+      times: checkTimes(null, Date.now(), false).times,
       findings: [
         finding(
           'error',

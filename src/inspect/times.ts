@@ -94,11 +94,13 @@ function checkLifetime(exp: number, startSeconds: number, startClaim: string): F
   return [finding('warning', 'ttl-too-short', message, remedy)];
 }
 
-function clockSkew(claim: string, aheadMs: number, clock: string, corrected: boolean): Finding {
+function clockSkew(claim: string, aheadMs: number, nowGiven: boolean, corrected: boolean): Finding {
   const offset = formatDuration(aheadMs);
-  const message =
-    `${claim} is ${offset} later than ${clock}: the token server's clock is about ${offset} fast, ` +
-    'or this one is that much slow.';
+  const message = nowGiven
+    ? `${claim} is ${offset} later than the time given: the token did not exist yet then, ` +
+      `or the token server's clock is ${offset} fast.`
+    : `${claim} is ${offset} later than this machine's clock: the token server's clock is about ` +
+      `${offset} fast, or this one is that much slow.`;
   const remedy =
     "Sync both clocks with NTP: the token server's (chrony or systemd-timesyncd) and this device's." +
     (corrected ? ' Meanwhile AccessManager corrects for the offset by taking iat as the current time.' : '');
@@ -111,14 +113,14 @@ function clockSkew(claim: string, aheadMs: number, clock: string, corrected: boo
  *
  * @param payload - the decoded claims, or `null`.
  * @param nowMs - the time to judge against, in milliseconds since the epoch.
- * @param clock - the clock's name in messages, such as `"this machine's clock"`.
+ * @param nowGiven - whether `nowMs` was given rather than read from this machine's clock.
  * @returns the times and the findings about them.
- * @example checkTimes(payload, Date.now(), "this machine's clock").times.left // '59 min 58 s'
+ * @example checkTimes(payload, Date.now(), false).times.left // '59 min 58 s'
  */
 export function checkTimes(
   payload: Record<string, unknown> | null,
   nowMs: number,
-  clock: string,
+  nowGiven: boolean,
 ): { times: AccessTokenTimes; findings: Finding[] } {
   const seconds = (claim: string): number | null => {
     const value = payload?.[claim];
@@ -138,7 +140,7 @@ export function checkTimes(
   }
   const reference = iat ?? nbf;
   if (reference !== null && reference * 1000 - nowMs > NOT_BEFORE_TOLERANCE_MS) {
-    findings.push(clockSkew(iat === null ? 'nbf' : 'iat', reference * 1000 - nowMs, clock, iat !== null));
+    findings.push(clockSkew(iat === null ? 'nbf' : 'iat', reference * 1000 - nowMs, nowGiven, iat !== null));
   }
   const leftMs = exp === null ? null : exp * 1000 - serverNowMs;
   if (exp !== null && leftMs !== null && leftMs <= 0) {

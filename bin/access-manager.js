@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// access-manager inspect: explains a Twilio access token on the command line. The token comes
+// from an argument or, to keep it out of shell history, from standard input. The report never
+// shows the signature. Exit code: 0 ok, 1 warnings, 2 errors, 64 wrong usage.
+import { formatInspection, inspectAccessToken, SDK_NAMES } from '../dist/inspect.js';
+
+const EXIT = { ok: 0, warning: 1, error: 2, usage: 64 };
+
+const HELP = `Usage: access-manager inspect [token | -] [options]
+
+Explains a Twilio access token: decodes it (never showing the signature), puts its
+times into words, and lists every problem with its cause and remedy.
+
+The token is read from standard input when it is "-" or left out, which keeps it out
+of your shell history:
+  echo "$TOKEN" | npx access-manager inspect
+  pbpaste | npx access-manager inspect --for voice
+
+Options:
+  --json               print the inspection as JSON
+  --now <time>         judge the token at this time: ISO 8601, or seconds since the epoch
+  --for <sdk>[,<sdk>]  check the grants for these SDKs: ${SDK_NAMES.join(', ')}
+  -h, --help           show this help
+
+Exit code: 0 no problems, 1 warnings, 2 errors, 64 wrong usage.
+`;
+
+class UsageError extends Error {}
+
+/** Parses `--now`: seconds since the epoch (what JWTs use) or an ISO 8601 date. */
+function parseNow(text) {
+  const ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1000 : Date.parse(text);
+  if (!Number.isFinite(ms)) throw new UsageError('--now takes an ISO 8601 date or seconds since the epoch.');
+  return ms;
+}
+
+function parseSdks(text) {
+  const sdks = text.split(',').map((sdk) => sdk.trim().toLowerCase());
+  if (sdks.some((sdk) => !SDK_NAMES.includes(sdk))) {
+    throw new UsageError(`--for takes one or more of: ${SDK_NAMES.join(', ')}.`);
+  }
+  return sdks;
+}
+
+function parseArguments(argv) {
+  const options = { json: false, help: false, now: undefined, forSdk: undefined, token: undefined };
+  const rest = [];
+  for (let index = 0; index < argv.length; index += 1) {
+    const argument = argv[index];
+    const [name, inline] = argument.startsWith('--') ? argument.split(/=(.*)/s) : [argument];
+    const value = () => {
+      const next = inline ?? argv[++index];
+      if (next === undefined) throw new UsageError(`${name} needs a value.`);
+      return next;
+    };
+    if (name === '-h' || name === '--help') options.help = true;
+    else if (name === '--json') options.json = true;
+    else if (name === '--now') options.now = parseNow(value());
+    else if (name === '--for') options.forSdk = parseSdks(value());
+    // Never echo an unknown argument: it may be a token pasted in the wrong place.
+    else if (name.startsWith('-') && name !== '-') throw new UsageError(`Unknown option (see --help).`);
+    else rest.push(argument);
+  }
+  const [command, token, ...extra] = rest;
+  if (options.help || command === 'help') return { ...options, help: true };
+  if (command !== 'inspect') throw new UsageError('The only command is "inspect" (see --help).');
+  if (extra.length > 0) throw new UsageError('Give one token at most (see --help).');
+  return { ...options, token };
+}
+
+async function readStandardInput() {
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(chunk);
+  // `echo` adds one line break: that one is the shell's, not the token's.
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+async function main(argv) {
+  const options = parseArguments(argv);
+  if (options.help) {
+    process.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  let token = options.token;
+  if (token === undefined || token === '-') {
+    if (token === undefined && process.stdin.isTTY) {
+      throw new UsageError('Give the token on standard input (echo "$TOKEN" | access-manager inspect).');
+    }
+    token = await readStandardInput();
+  } else if (process.stderr.isTTY) {
+    process.stderr.write('Tip: pipe the token on standard input to keep it out of your shell history.\n');
+  }
+  const inspection = inspectAccessToken(token, {
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.forSdk === undefined ? {} : { forSdk: options.forSdk }),
+  });
+  const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+  process.stdout.write(
+    options.json ? JSON.stringify(inspection, null, 2) + '\n' : formatInspection(inspection, { color }),
+  );
+  return EXIT[inspection.status];
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`access-manager: ${error.message}\n`);
+    process.exitCode = EXIT.usage;
+  },
+);
