@@ -1,0 +1,72 @@
+// `npm run bench`: speed and memory of the built package, each against a peer measured in the
+// same run, reported as medians of repeated samples. Run `npm run build` first.
+import { jwtDecode } from 'jwt-decode';
+import { AccessManager, decodeAccessToken } from '../dist/index.js';
+import { mintToken } from '../test/support/tokens.js';
+
+const SAMPLES = 15;
+
+/** Median of `SAMPLES` timings of `iterations` calls of `fn`, in nanoseconds per call. */
+function measure(iterations, fn) {
+  for (let i = 0; i < iterations; i++) fn(i); // warm-up: let the JIT settle first
+  const perCallNs = [];
+  for (let sample = 0; sample < SAMPLES; sample++) {
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < iterations; i++) fn(i);
+    perCallNs.push(Number(process.hrtime.bigint() - started) / iterations);
+  }
+  perCallNs.sort((a, b) => a - b);
+  return perCallNs[Math.floor(SAMPLES / 2)];
+}
+
+const format = (ns) => (ns >= 1000 ? `${(ns / 1000).toFixed(2)} µs` : `${ns.toFixed(0)} ns`);
+const token = mintToken({ grants: ['chat', 'voice', 'sync'] });
+let sink = 0;
+
+// 1. Decoding and validating a token, against jwt-decode decoding its header and payload (the
+// floor: the work any validation has to do).
+const peerNs = measure(20_000, () => {
+  sink += jwtDecode(token, { header: true }).alg.length + jwtDecode(token).exp;
+});
+const decodeNs = measure(20_000, () => {
+  sink += decodeAccessToken(token).payload.exp;
+});
+console.log(
+  'decodeAccessToken (decode + validate)       ',
+  format(decodeNs),
+  `(${(decodeNs / peerNs).toFixed(2)}× jwt-decode header + payload: ${format(peerNs)})`,
+);
+
+// 2. A manager's whole life: construct with a token (decode, validate, arm one timer), destroy.
+const lifeNs = measure(5_000, () => {
+  new AccessManager(token).destroy();
+});
+console.log(
+  'new AccessManager(token).destroy()          ',
+  format(lifeNs),
+  `(${(lifeNs / decodeNs).toFixed(2)}× decodeAccessToken alone)`,
+);
+
+// 3. Memory: heap retained after 20 000 create/destroy cycles, against the same loop that only
+// decodes (so what remains is what destroy() failed to release).
+async function retainedBytes(cycle) {
+  globalThis.gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const kept = [];
+  for (let i = 0; i < 20_000; i++) kept.push(cycle());
+  kept.length = 0;
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  globalThis.gc?.();
+  return process.memoryUsage().heapUsed - before;
+}
+if (globalThis.gc) {
+  const peerBytes = await retainedBytes(() => decodeAccessToken(token));
+  const managerBytes = await retainedBytes(() => new AccessManager(token).destroy());
+  console.log(
+    'heap retained after 20 000 create+destroy   ',
+    `${(managerBytes / 1024).toFixed(0)} KiB (decode-only loop: ${(peerBytes / 1024).toFixed(0)} KiB)`,
+  );
+} else {
+  console.log('heap: run with node --expose-gc for the memory figure');
+}
+if (sink === 42) console.log('');
