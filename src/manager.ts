@@ -160,6 +160,9 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
       throw error;
     }
     this.emit('tokenUpdated', this);
+    // A tokenUpdated listener may have accepted a newer token, which it pushed already: never
+    // let this older one reach the clients after it.
+    if (this.#current !== current) return this;
     await this.#clients.push(
       current.token,
       current.decoded,
