@@ -1,0 +1,62 @@
+// Type tests, checked by `tsc --noEmit` (never run): usages that must compile, and misuses,
+// each under @ts-expect-error, that must not.
+import {
+  AccessManager,
+  AccessTokenError,
+  decodeAccessToken,
+  type AccessManagerOptions,
+  type TokenClient,
+} from 'access-manager';
+
+declare const token: string;
+declare const conversationsClient: { updateToken(token: string): Promise<unknown> };
+declare const device: { updateToken(token: string): void };
+
+const options: AccessManagerOptions = {
+  aboutToExpireMs: 60_000,
+  tokenProvider: async ({ reason, signal }) => {
+    const kind: 'initial' | 'about-to-expire' | 'expired' | 'wake' | 'manual' = reason;
+    void kind;
+    return (await fetch('/token', { signal })).text();
+  },
+  retry: { baseDelayMs: 500, maxDelayMs: 10_000 },
+  shareAcrossTabs: 'my-app:alice',
+};
+const manager = new AccessManager(token, options);
+
+// `on` returns the manager, and each event's listener gets its own arguments.
+manager
+  .on('tokenUpdated', (m) => m.token?.length)
+  .on('tokenAboutToExpire', (m: AccessManager) => m.expires?.getTime())
+  .on('tokenError', (error, m) => [error.code, error.reason, error.remedy, m.identity])
+  .on('clientError', (error: AccessTokenError, client: TokenClient) => [error.cause, client])
+  .on('refreshFailed', (_error, { attempt, retryInMs }) => attempt + retryInMs);
+
+const unregister: () => void = manager.register(conversationsClient, {
+  requires: 'chat',
+  name: 'conversations',
+});
+manager.register(device, { requires: ['voice', 'identity'] });
+unregister();
+
+const updated: Promise<AccessManager> = manager.updateToken(token);
+const refreshed: Promise<string> = manager.refresh();
+void updated;
+void refreshed;
+
+const { identity, grantNames, expires } = decodeAccessToken(token, { nowMs: Date.now() });
+void [identity, grantNames, expires.toISOString()];
+
+// Misuses.
+// @ts-expect-error: no such event
+manager.on('tokenRefreshed', () => {});
+// @ts-expect-error: tokenError's first argument is an AccessTokenError, not a string
+manager.on('tokenError', (error: string) => error);
+// @ts-expect-error: a client needs updateToken
+manager.register({ update: () => {} });
+// @ts-expect-error: durations are numbers of milliseconds
+new AccessManager(token, { aboutToExpireMs: '3 minutes' });
+// @ts-expect-error: the provider must return a token string
+new AccessManager(null, { tokenProvider: async () => ({ token }) });
+// @ts-expect-error: the manager's token is read-only
+manager.token = token;
