@@ -54,7 +54,6 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
   readonly #tabs: TabChannel | null = null;
   #current: CurrentToken | null = null;
   #destroyed = false;
-  #waking = false;
 
   /**
    * @param token - the first token, if the app has one. A bad one is reported through
@@ -68,8 +67,8 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     this.#aboutToExpireMs = aboutToExpireMs;
     this.#clientTimeoutMs = clientTimeoutMs;
     this.#clock = options.clock ?? browserClock;
-    this.#alarm = new Alarm(this.#clock, () => this.check());
-    this.#stopWaking = this.#clock.onWake(() => this.#wake());
+    this.#alarm = new Alarm(this.#clock, () => this.#check(false));
+    this.#stopWaking = this.#clock.onWake(() => this.check());
     const { tokenProvider, shareAcrossTabs } = options;
     if (shareAcrossTabs !== undefined) {
       this.#tabs = TabChannel.open(
@@ -221,10 +220,19 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
 
   /**
    * Re-reads the wall clock and fires, in order and once each, every event whose moment has
-   * passed. The manager calls it itself when a timer fires and when the page wakes; call it after
-   * anything else that may have frozen time.
+   * passed; with a provider, a token found expired or nearly so is refreshed at once (reason
+   * `'wake'`) and a refresh waiting to retry retries now. The manager calls it itself when the
+   * page wakes (`visibilitychange`, `focus`, `pageshow`, `online`); call it after anything else
+   * that may have frozen time.
+   * @example document.addEventListener('resume', () => manager.check());
    */
   check(): void {
+    this.#refresher?.wake();
+    this.#check(true);
+  }
+
+  /** Fires what is due and arms the alarm for what is next; `waking` names the refresh reason. */
+  #check(waking: boolean): void {
     const current = this.#current;
     if (this.#destroyed || current === null) return;
     const nowMs = this.#clock.now();
@@ -242,9 +250,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     }
     if (this.#refresher && !current.refreshStarted && nowMs >= current.refreshAtMs) {
       current.refreshStarted = true;
-      this.#startRefresh(
-        this.#waking ? 'wake' : nowMs >= current.expiresAtMs ? 'expired' : 'about-to-expire',
-      );
+      this.#startRefresh(waking ? 'wake' : nowMs >= current.expiresAtMs ? 'expired' : 'about-to-expire');
     }
     this.#alarm.set(
       Math.min(
@@ -300,17 +306,6 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     // Armed, not fired: even a token that is already due warns asynchronously.
     this.#alarm.set(Math.min(current.aboutToExpireAtMs, refreshAtMs));
     return current;
-  }
-
-  /** The page may have slept: retry a waiting refresh now, and fire what is due. */
-  #wake(): void {
-    this.#refresher?.wake();
-    this.#waking = true;
-    try {
-      this.check();
-    } finally {
-      this.#waking = false;
-    }
   }
 
   #startRefresh(reason: RefreshReason): void {

@@ -70,6 +70,13 @@ export function backoffDelayMs(
   return Math.round(ceilingMs / 2 + (random() * ceilingMs) / 2);
 }
 
+/** A promise that rejects with `destroyed` when `signal` aborts. */
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    signal.addEventListener('abort', () => reject(new AccessTokenError('destroyed')), { once: true });
+  });
+}
+
 /** Settings of a {@link RefreshLoop}. */
 export interface RefreshLoopSettings {
   clock: Clock;
@@ -138,7 +145,11 @@ export class RefreshLoop {
       const controller = new AbortController();
       this.#controller = controller;
       try {
-        const token = await this.#settings.attempt(reason, controller.signal);
+        // A provider that ignores its signal must not keep refresh() pending after stop().
+        const token = await Promise.race([
+          this.#settings.attempt(reason, controller.signal),
+          aborted(controller.signal),
+        ]);
         if (!this.#stopped) return token;
       } catch (error) {
         if (this.#stopped) break;
