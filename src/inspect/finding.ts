@@ -1,13 +1,18 @@
 import { describeReason } from '../errors';
 import type { AccessTokenErrorFacts, AccessTokenErrorReason } from '../errors';
 
-/** How bad a finding is: `error` stops the token from working, `warning` may, `info` is worth knowing. */
+/**
+ * How bad a finding is: `error` stops the token from working, `warning` may, `info` is worth knowing.
+ * @example const blocking = findings.filter((f) => f.severity === 'error');
+ */
 export type FindingSeverity = 'error' | 'warning' | 'info';
 
 /**
  * The reasons only the inspector reports: the likely cause behind a core failure, or a problem the
  * core does not refuse the token for. The core's own reasons ({@link AccessTokenErrorReason}) are
  * reported with the same code and wording as the {@link AccessTokenError} the core would throw.
+ *
+ * @example if (findings.some((f) => f.reason === 'ttl-in-ms')) console.warn('ttl is in ms');
  */
 export type InspectReason =
   // What was passed instead of the bare token string.

@@ -3,13 +3,22 @@ import { coreFinding, finding, ON_SERVER, quote } from './finding';
 import type { Finding } from './finding';
 import { isRecord } from './json';
 
-/** An SDK a token may be meant for, as `inspectAccessToken`'s `forSdk` names it. */
+/**
+ * An SDK a token may be meant for, as `inspectAccessToken`'s `forSdk` names it.
+ * @example inspectAccessToken(token, { forSdk: ['conversations', 'voice'] satisfies SdkName[] })
+ */
 export type SdkName = 'conversations' | 'chat' | 'sync' | 'voice' | 'video';
 
-/** The SDK names `forSdk` accepts. */
+/**
+ * The SDK names `forSdk` accepts.
+ * @example SDK_NAMES.includes(name) // validate a command-line argument
+ */
 export const SDK_NAMES: readonly SdkName[] = ['conversations', 'chat', 'sync', 'voice', 'video'];
 
-/** Every key the platform knows in a token's `grants` claim. */
+/**
+ * Every key the platform knows in a token's `grants` claim; others get an `unknown-grant` finding.
+ * @example KNOWN_GRANT_KEYS.includes('data_sync') // true
+ */
 export const KNOWN_GRANT_KEYS = [
   'identity',
   'chat',

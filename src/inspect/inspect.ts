@@ -10,7 +10,10 @@ import { unwrapInput } from './input';
 import { checkTimes } from './times';
 import type { AccessTokenTimes } from './times';
 
-/** Options of {@link inspectAccessToken}. */
+/**
+ * Options of {@link inspectAccessToken}.
+ * @example inspectAccessToken(token, { now: new Date('2025-06-01T12:00:00Z'), forSdk: 'voice' })
+ */
 export interface InspectAccessTokenOptions {
   /**
    * The time to judge the token against: a date, or milliseconds since the epoch.
@@ -25,12 +28,19 @@ export interface InspectAccessTokenOptions {
   forSdk?: SdkName | readonly SdkName[];
 }
 
-/** The verdict: `error` if any finding is an error, else `warning` if any is a warning, else `ok`. */
+/**
+ * The verdict: `error` if any finding is an error, else `warning` if any is a warning, else `ok`.
+ * @example process.exitCode = { ok: 0, warning: 1, error: 2 }[inspectAccessToken(token).status];
+ */
 export type InspectionStatus = 'ok' | 'warning' | 'error';
 
 /**
  * What {@link inspectAccessToken} found. Safe to log: it holds the decoded header and payload but
  * never the signature, and no message quotes the token.
+ *
+ * @example
+ * const { status, payload, times, findings } = inspectAccessToken(token);
+ * console.log(status, payload?.grants, times.left, findings.length);
  */
 export interface AccessTokenInspection {
   /** `error` if any finding is an error, else `warning` if any is a warning, else `ok`. */

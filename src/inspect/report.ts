@@ -2,7 +2,10 @@
 import type { FindingSeverity } from './finding';
 import type { AccessTokenInspection } from './inspect';
 
-/** Options of {@link formatInspection}. */
+/**
+ * Options of {@link formatInspection}.
+ * @example formatInspection(inspection, { color: process.stdout.isTTY && !process.env.NO_COLOR })
+ */
 export interface FormatInspectionOptions {
   /**
    * Colour the report with ANSI escape codes, for a terminal that shows them.

@@ -10,7 +10,10 @@ import { coreFinding, finding, ON_CLIENT, ON_SERVER } from './finding';
 import type { Finding } from './finding';
 import { isFiniteNumber } from './json';
 
-/** The shortest lifetime the platform supports, in seconds: SDKs warn of expiry 3 minutes ahead. */
+/**
+ * The shortest lifetime the platform supports, in seconds: SDKs warn of expiry 3 minutes ahead.
+ * @example new AccessToken(accountSid, apiKeySid, secret, { identity, ttl: MIN_TOKEN_LIFETIME_SECONDS * 20 })
+ */
 export const MIN_TOKEN_LIFETIME_SECONDS = 180;
 
 /**
