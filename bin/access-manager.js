@@ -103,6 +103,11 @@ async function main(argv) {
   return EXIT[inspection.status];
 }
 
+// A reader that stops early (`| head`) is not an error.
+process.stdout.on('error', (error) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
