@@ -38,7 +38,7 @@ const insideWhitespace = (): Finding =>
     'error',
     'whitespace',
     'The token is split by spaces or line breaks, as when copied from a wrapped terminal or e-mail.',
-    'Copy the token again in one piece, or pass it on in code instead of by hand.',
+    'Copy the token again in one piece; better, in your client code, pass it on as the token server returned it.',
     INVALID,
   );
 
