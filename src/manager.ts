@@ -316,8 +316,12 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
   /** One refresh attempt: fetch from the provider (in one tab only, when shared) and accept the token. */
   #attemptRefresh(reason: RefreshReason, signal: AbortSignal): Promise<string> {
     const before = this.#current;
-    const attempt = async (): Promise<string> => {
-      if (this.#current === null && this.#tabs) await this.#tabs.askPeers(PEER_ANSWER_MS);
+    const attempt = async (waited = false): Promise<string> => {
+      // A new tab, or one that waited for the lock while another fetched: the others may have a
+      // newer token, whose broadcast can arrive after the lock does. Ask before fetching again.
+      if (this.#tabs && (this.#current === null || (waited && this.#current === before))) {
+        await this.#tabs.askPeers(PEER_ANSWER_MS);
+      }
       const current = this.#current;
       // Another tab (or the app) brought a fresh token while this one waited: nothing to fetch.
       if (current && !this.#isRefreshDue(current) && (reason !== 'manual' || current !== before)) {
@@ -337,16 +341,21 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     return this.#clock.now() >= current.refreshAtMs;
   }
 
-  /** Takes a token another tab sent, if it is newer than the one held; validated like any other. */
-  #adopt(token: string): void {
+  /**
+   * Takes a token another tab sent, if it is newer than the one held; validated like any other.
+   * @returns whether it is now the current token.
+   */
+  #adopt(token: string): boolean {
     const heldIssuedAt = this.#current?.decoded.issuedAt?.getTime() ?? -Infinity;
     try {
       const issuedAt = decodeAccessToken(token, { nowMs: false }).issuedAt?.getTime() ?? Infinity;
-      if (issuedAt <= heldIssuedAt) return;
+      if (issuedAt <= heldIssuedAt) return false;
     } catch {
       // Not even decodable: updateToken reports it as tokenError.
     }
+    // Acceptance happens before updateToken's first await, so the outcome is known right away.
     this.updateToken(token).catch(ignore);
+    return this.#current?.token === token;
   }
 
   #emitTokenError(error: AccessTokenError): void {

@@ -26,13 +26,14 @@ export class TabChannel {
    * `navigator.locks` (each tab then fetches its own token).
    *
    * @param key - the app's share key; managers with the same key share a token.
-   * @param onToken - called with each token another tab sends (validate it before use).
+   * @param onToken - called with each token another tab sends (validate it before use); returns
+   *   whether the token was taken.
    * @param currentToken - the token this tab can give a tab that asks for one.
    * @param clock - timers for {@link TabChannel.askPeers}.
    */
   static open(
     key: string,
-    onToken: (token: string) => void,
+    onToken: (token: string) => boolean,
     currentToken: () => string | null,
     clock: Clock,
   ): TabChannel | null {
@@ -44,7 +45,7 @@ export class TabChannel {
   private constructor(
     key: string,
     locks: LockManager,
-    onToken: (token: string) => void,
+    onToken: (token: string) => boolean,
     currentToken: () => string | null,
     clock: Clock,
   ) {
@@ -54,8 +55,7 @@ export class TabChannel {
     this.#channel = new BroadcastChannel(this.#lockName);
     this.#channel.onmessage = ({ data }: MessageEvent<TabMessage>) => {
       if (data?.type === 'token' && typeof data.token === 'string') {
-        onToken(data.token);
-        for (const answered of [...this.#peerAnswers]) answered();
+        if (onToken(data.token)) for (const answered of [...this.#peerAnswers]) answered();
       } else if (data?.type === 'request') {
         const token = currentToken();
         if (token !== null) this.publish(token);
@@ -65,10 +65,15 @@ export class TabChannel {
 
   /**
    * Runs `task` while this tab holds the share key's lock, after any other tab's task. A tab that
-   * closes releases its lock, so the next tab in line takes over.
+   * closes releases its lock, so the next tab in line takes over. `task` is told whether it had to
+   * wait: then another tab may have just fetched a token whose broadcast has not arrived yet.
    */
-  withLock<T>(signal: AbortSignal, task: () => Promise<T>): Promise<T> {
-    return this.#locks.request(this.#lockName, { signal }, task) as Promise<T>;
+  async withLock<T>(signal: AbortSignal, task: (waited: boolean) => Promise<T>): Promise<T> {
+    const immediate = await this.#locks.request(this.#lockName, { ifAvailable: true }, async (lock) =>
+      lock ? { value: await task(false) } : null,
+    );
+    if (immediate) return immediate.value;
+    return this.#locks.request(this.#lockName, { signal }, () => task(true)) as Promise<T>;
   }
 
   /** Sends a token to every other tab with the same key. */
@@ -77,8 +82,8 @@ export class TabChannel {
   }
 
   /**
-   * Asks the other tabs for their token and waits for the first answer, or `timeoutMs`.
-   * @returns once a token arrived (and was handed to `onToken`) or the time ran out.
+   * Asks the other tabs for their token and waits until one is taken, or `timeoutMs`.
+   * @returns once a token was taken by `onToken`, or the time ran out.
    */
   askPeers(timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
