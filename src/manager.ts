@@ -1,7 +1,7 @@
 import { browserClock, type Clock } from './clock';
 import { ClientRegistry, type RegisterOptions, type TokenClient } from './clients';
 import { EventEmitter } from './emitter';
-import { AccessTokenError } from './errors';
+import { AccessTokenError, attachFindings } from './errors';
 import { resolveOptions, type AccessManagerEvents, type AccessManagerOptions } from './options';
 import { RefreshLoop, type RefreshFailure, type RefreshReason, type TokenProvider } from './refresh';
 import { Alarm, expiryDeadlines } from './schedule';
@@ -278,8 +278,14 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
 
   /** Validates `token` against the current one and makes it current. Throws on a refused token. */
   #accept(token: string): CurrentToken {
+    const nowMs = this.#clock.now();
     const decoded = decodeAccessToken(token, { nowMs: false });
-    const skewMs = checkAccessTokenTimes(decoded, this.#clock.now());
+    let skewMs: number;
+    try {
+      skewMs = checkAccessTokenTimes(decoded, nowMs);
+    } catch (error) {
+      throw attachFindings(error, token, nowMs);
+    }
     const previous = this.#current?.decoded;
     if (previous) {
       if (decoded.accountSid !== previous.accountSid) throw new AccessTokenError('account-changed');
@@ -289,7 +295,6 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
         throw new AccessTokenError('stale', { atMs: issuedAtMs });
       }
     }
-    const nowMs = this.#clock.now();
     const deadlines = expiryDeadlines(decoded.expires.getTime(), skewMs, this.#aboutToExpireMs);
     // A token shorter-lived than the warning would be refreshed at once, forever: wait half its life.
     const refreshAtMs = Math.max(deadlines.aboutToExpireAtMs, nowMs + (deadlines.expiresAtMs - nowMs) / 2);

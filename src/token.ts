@@ -129,7 +129,8 @@ export function describeInput(value: unknown): string {
     return keys.length === 0 ? 'an empty object' : `an object with keys ${keys.slice(0, 5).join(', ')}`;
   }
   if (typeof value !== 'string') return `a ${typeof value}`;
-  return `a string of ${value.length} characters in ${value.split('.').length} parts`;
+  const parts = value.split('.').length;
+  return `a string of ${value.length} characters in ${parts} part${parts === 1 ? '' : 's'}`;
 }
 
 function decodePart(token: string, part: 'header' | 'payload'): Record<string, unknown> {
@@ -151,7 +152,12 @@ function checkHeader(header: Record<string, unknown>): void {
       throw new AccessTokenError('invalid-header', {
         field,
         expected: JSON.stringify(EXPECTED_HEADER[field]),
-        actual: typeof actual === 'string' ? JSON.stringify(actual.slice(0, 32)) : 'missing',
+        actual:
+          typeof actual === 'string'
+            ? JSON.stringify(actual.slice(0, 32))
+            : actual === undefined
+              ? 'missing'
+              : `a ${typeof actual}`,
       });
     }
   }
@@ -175,8 +181,12 @@ export function guessLifetimeUnitMistake(
   lifetimeSeconds: number,
 ): 'exp-in-ms' | 'ttl-in-ms' | undefined {
   if (exp > EXP_IN_MS_THRESHOLD) return 'exp-in-ms';
+  // A ttl given in milliseconds is a whole number of seconds times 1000 (3_600_000 for an hour);
+  // a lifetime like 172800 (48 h in seconds) is a lifetime too long, not a unit mistake.
   const asSeconds = lifetimeSeconds / 1000;
-  if (asSeconds >= 60 && asSeconds <= MAX_TOKEN_LIFETIME_SECONDS) return 'ttl-in-ms';
+  if (lifetimeSeconds % 1000 === 0 && asSeconds >= 60 && asSeconds <= MAX_TOKEN_LIFETIME_SECONDS) {
+    return 'ttl-in-ms';
+  }
   return undefined;
 }
 
@@ -263,7 +273,8 @@ export function decodeWithoutFindings(
   const iat = isFiniteNumber(payload.iat) ? payload.iat : undefined;
   const nbf = isFiniteNumber(payload.nbf) ? payload.nbf : undefined;
   // Without iat or nbf, only an exp in milliseconds can be told apart: judge it against now.
-  const startSeconds = iat ?? nbf ?? (exp > EXP_IN_MS_THRESHOLD ? Math.floor(Date.now() / 1000) : undefined);
+  const nowSeconds = Math.floor((typeof options.nowMs === 'number' ? options.nowMs : Date.now()) / 1000);
+  const startSeconds = iat ?? nbf ?? (exp > EXP_IN_MS_THRESHOLD ? nowSeconds : undefined);
   if (startSeconds !== undefined && exp - startSeconds > MAX_TOKEN_LIFETIME_SECONDS) {
     const seconds = exp - startSeconds;
     throw new AccessTokenError('ttl-too-long', { seconds, unit: guessLifetimeUnitMistake(exp, seconds) });

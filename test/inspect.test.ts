@@ -1,7 +1,7 @@
 import twilio from 'twilio';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AccessTokenError, decodeAccessToken } from 'access-manager';
+import { AccessManager, AccessTokenError, decodeAccessToken } from 'access-manager';
 import {
   formatInspection,
   inspectAccessToken,
@@ -686,6 +686,19 @@ describe('AccessTokenError with access-manager/inspect loaded', () => {
       }
     })();
     expect(error?.findings).toEqual([expect.objectContaining({ reason: 'expired', code: 20104 })]);
+  });
+});
+
+describe('AccessManager with access-manager/inspect loaded', () => {
+  it('rejects an expired token with an error that carries the findings', async () => {
+    const token = mintToken({ ttl: 3600 });
+    vi.setSystemTime(T0 + 2 * HOUR);
+    const manager = new AccessManager();
+    const tokenErrors: AccessTokenError[] = [];
+    manager.on('tokenError', (error) => tokenErrors.push(error));
+    await expect(manager.updateToken(token)).rejects.toMatchObject({ reason: 'expired' });
+    expect(tokenErrors[0]?.findings).toEqual([expect.objectContaining({ reason: 'expired', code: 20104 })]);
+    manager.destroy();
   });
 });
 

@@ -517,3 +517,40 @@ describe(AccessTokenError, () => {
     expect(error.facts.actual).toBe('"XX…" (2 characters)');
   });
 });
+
+describe('unit hints of ttl-too-long', () => {
+  const refusal = (payload: Record<string, unknown>, nowMs?: number) => {
+    try {
+      decodeAccessToken(craftToken(payload), nowMs === undefined ? {} : { nowMs });
+    } catch (error) {
+      return error as AccessTokenError;
+    }
+    throw new Error('the token was accepted');
+  };
+
+  it('does not call a 48-hour ttl given in seconds a unit mistake', () => {
+    const error = refusal(goodPayload({ iat: NOW_S, exp: NOW_S + 172_800 }));
+    expect(error.reason).toBe('ttl-too-long');
+    expect(error.facts.unit).toBeUndefined();
+  });
+
+  it('judges an exp in milliseconds without iat or nbf against the nowMs it was given', () => {
+    const laterMs = NOW_MS + 30 * 86_400_000;
+    const expWrittenInMs = laterMs + HOUR_S * 1000;
+    const payload = without(without(goodPayload({ exp: expWrittenInMs }), 'iat'), 'nbf');
+    const error = refusal(payload, laterMs);
+    // The lifetime is exp (taken as seconds) minus the given now, not minus Date.now().
+    expect(error.facts).toMatchObject({ unit: 'exp-in-ms', seconds: expWrittenInMs - laterMs / 1000 });
+  });
+});
+
+describe('invalid-header facts', () => {
+  it('describes a header value of the wrong type by its type, not as missing', () => {
+    expect(() => decodeAccessToken(craftToken(goodPayload(), { ...GOOD_HEADER, alg: 256 }))).toThrow(
+      expect.objectContaining({
+        reason: 'invalid-header',
+        facts: expect.objectContaining({ field: 'alg', actual: 'a number' }),
+      }),
+    );
+  });
+});
