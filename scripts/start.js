@@ -69,7 +69,7 @@ const server = createServer(async (req, res) => {
 
 server.listen(port, '127.0.0.1', () => {
   const { demo } = credentials();
-  console.log(`access-manager demo: http://127.0.0.1:${port}/`);
+  console.log(`access-manager demo: http://127.0.0.1:${server.address().port}/`);
   console.log(
     demo
       ? 'Using the embedded demo credentials (tokens decode and validate here; Twilio would refuse them).\n' +

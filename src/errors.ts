@@ -116,15 +116,15 @@ const DESCRIBERS: Record<AccessTokenErrorReason, Describer> = {
   'invalid-header': (f) => [20102, `The header's ${f.field} is ${f.actual}, not ${f.expected}.`, MINT],
   'invalid-issuer': (f) => [
     20103,
-    `iss must be an API key SID (SK…), got ${f.actual}.`,
+    `iss must be an API key SID (SK…); it is ${f.actual}.`,
     SERVER + 'sign with an API key SID and secret.',
   ],
   'invalid-subject': (f) => [
     20103,
-    `sub must be an Account SID (AC…), got ${f.actual}.`,
+    `sub must be an Account SID (AC…); it is ${f.actual}.`,
     SERVER + 'use your live Account SID.',
   ],
-  'invalid-expiry': (f) => [20104, `exp is ${f.actual}, not seconds.`, MINT],
+  'invalid-expiry': (f) => [20104, `exp must be a time in seconds; it is ${f.actual}.`, MINT],
   expired: (f) => [
     20104,
     `The token expired ${between(f.atMs, f.nowMs)} ago.`,

@@ -73,9 +73,8 @@ async function renderMinted() {
 
 async function inspect() {
   try {
-    const { inspectAccessToken } = await import('access-manager/inspect');
-    const report = inspectAccessToken($('inspect-input').value);
-    $('inspect-output').textContent = JSON.stringify(report, null, 2);
+    const { inspectAccessToken, formatInspection } = await import('access-manager/inspect');
+    $('inspect-output').textContent = formatInspection(inspectAccessToken($('inspect-input').value));
   } catch (error) {
     $('inspect-output').textContent = `The inspect entry is not available: ${error.message}`;
   }
