@@ -1,0 +1,58 @@
+// The demo that `npm start` serves works in a real browser: its page gets a token from the demo
+// token server through the ES-module build, hands it to both simulated clients, and its paste
+// box explains a bad token with the inspect entry.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+export const name = 'npm start demo: token, clients, and the inspect paste box';
+
+function startDemo(root) {
+  const child = spawn(process.execPath, [join(root, 'scripts/start.js')], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', TWILIO_ACCOUNT_SID: '', TWILIO_API_KEY: '', TWILIO_API_SECRET: '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = output.match(/http:\/\/127\.0\.0\.1:\d+\//);
+      if (match) resolve(match[0]);
+    });
+    child.on('exit', (code) => reject(new Error(`demo exited with ${code}: ${output}`)));
+  });
+  return { child, url };
+}
+
+export default async function run({ browser, root }) {
+  const { child, url } = startDemo(root);
+  const page = await browser.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  try {
+    await page.goto(await url);
+    await page.waitForFunction(
+      () => document.getElementById('status-identity').textContent === 'demo_user',
+      null,
+      {
+        timeout: 10_000,
+      },
+    );
+    const log = await page.locator('#log').innerText();
+    assert.match(log, /tokenProvider asked \(reason: initial\)/);
+    assert.match(log, /Voice device took the new token/);
+    assert.match(log, /Conversations client took the new token/);
+
+    await page.fill('#inspect-input', '{"token": "not-really-a-token"}');
+    await page.click('#inspect');
+    await page.waitForFunction(() => document.getElementById('inspect-output').textContent.length > 0);
+    const report = await page.locator('#inspect-output').innerText();
+    assert.match(report, /20101/);
+    assert.match(report, /json-instead-of-token|not-a-string|malformed/);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await page.close();
+    child.kill();
+  }
+}
