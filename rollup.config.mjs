@@ -44,6 +44,11 @@ export default [
     input: entries,
     external,
     plugins: [dts(), copyDeclarationsForCommonJs()],
-    output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'shared-[name].d.ts' },
+    output: {
+      dir: 'dist',
+      format: 'es',
+      entryFileNames: '[name].d.ts',
+      chunkFileNames: 'shared-[name].d.ts',
+    },
   },
 ];
