@@ -10,7 +10,7 @@ export type FindingSeverity = 'error' | 'warning' | 'info';
 /**
  * The reasons only the inspector reports: the likely cause behind a core failure, or a problem the
  * core does not refuse the token for. The core's own reasons ({@link AccessTokenErrorReason}) are
- * reported with the same code and wording as the {@link AccessTokenError} the core would throw.
+ * reported with the same code and wording as the `AccessTokenError` the core would throw.
  *
  * @example if (findings.some((f) => f.reason === 'ttl-in-ms')) console.warn('ttl is in ms');
  */
@@ -73,7 +73,7 @@ export const ON_CLIENT = 'In your client code, ';
 
 /**
  * A finding for one of the core's reasons, worded by {@link describeReason} exactly as the
- * {@link AccessTokenError} the core throws for it.
+ * `AccessTokenError` the core throws for it.
  *
  * @param severity - how bad it is here.
  * @param reason - the core's reason.
