@@ -29,6 +29,7 @@ export type AccessTokenErrorReason =
   | 'destroyed'
   | 'no-token-provider'
   | 'provider-failed'
+  | 'provider-timeout'
   | 'unchanged'
   | 'invalid-argument';
 
@@ -168,6 +169,11 @@ const DESCRIBERS: Record<AccessTokenErrorReason, Describer> = {
   destroyed: () => [0, 'This AccessManager was destroyed.', 'Create a new one.'],
   'no-token-provider': () => [0, 'refresh() needs a tokenProvider.', 'Pass the tokenProvider option.'],
   'provider-failed': () => [0, 'The tokenProvider failed.', 'See error.cause; it is retried with backoff.'],
+  'provider-timeout': (f) => [
+    0,
+    `The tokenProvider did not settle within ${f.timeoutMs} ms; it was aborted.`,
+    'Check your token endpoint, or raise refreshTimeoutMs; it is retried with backoff.',
+  ],
   unchanged: () => [
     20104,
     'The tokenProvider returned the token already held, which is due for renewal.',
