@@ -31,8 +31,26 @@ interface Registration {
   name: string | undefined;
 }
 
-/** Where `ClientRegistry.push` reports a client that did not take the token. */
-export type ClientErrorHandler = (error: AccessTokenError, client: TokenClient) => void;
+/** A registered client with its options, as {@link ClientRegistry.recipients} lists them. */
+export interface Recipient extends Registration {
+  client: TokenClient;
+}
+
+/** One token's delivery to the clients. */
+export interface Delivery {
+  /** The accepted token string. */
+  token: string;
+  /** Its decoded form, to check each client's required grants. */
+  decoded: DecodedAccessToken;
+  /** Timers for the time limit. */
+  clock: Clock;
+  /** How long a client may take before it is reported as hung, in milliseconds. */
+  timeoutMs: number;
+  /** Told about each client that did not take the token. */
+  onError: (error: AccessTokenError, client: TokenClient) => void;
+  /** Whether the token is still the manager's current one; the delivery stops when it is not. */
+  isCurrent: () => boolean;
+}
 
 function hasGrant(decoded: DecodedAccessToken, grant: GrantName): boolean {
   if (grant === 'identity') return decoded.identity !== null && decoded.identity !== '';
@@ -77,29 +95,35 @@ export class ClientRegistry {
   }
 
   /**
-   * Hands `token` to every registered client at once.
+   * The clients registered now, for a later {@link ClientRegistry.push}: a client registered in
+   * between (for instance in a `tokenUpdated` listener, created with the new token) is left out.
+   */
+  recipients(): Recipient[] {
+    return [...this.#clients].map(([client, registration]) => ({ client, ...registration }));
+  }
+
+  /**
+   * Hands a token to each recipient that is still registered, all at once.
    *
-   * @param token - the accepted token string.
-   * @param decoded - its decoded form, to check each client's required grants.
-   * @param clock - timers for the time limit.
-   * @param timeoutMs - how long a client may take before it is reported as hung.
-   * @param onError - told about each client that did not take the token.
+   * @param recipients - from {@link ClientRegistry.recipients}.
+   * @param delivery - the token, its time limit, and where failures go.
    * @returns a promise that resolves once every client has settled or timed out; never rejects.
    */
-  async push(
-    token: string,
-    decoded: DecodedAccessToken,
-    clock: Clock,
-    timeoutMs: number,
-    onError: ClientErrorHandler,
-  ): Promise<void> {
+  async push(recipients: Recipient[], delivery: Delivery): Promise<void> {
     const deliveries: Promise<void>[] = [];
-    for (const [client, { requires, name }] of this.#clients) {
-      const missing = requires.find((grant) => !hasGrant(decoded, grant));
+    for (const { client, requires, name } of recipients) {
+      // A listener of an error reported below may have accepted a newer token, which it pushed
+      // already: the rest of the clients must not get this older one after it.
+      if (!delivery.isCurrent()) break;
+      if (!this.#clients.has(client)) continue;
+      const missing = requires.find((grant) => !hasGrant(delivery.decoded, grant));
       if (missing === undefined) {
-        deliveries.push(deliver(client, name, token, clock, timeoutMs, onError, this.#pending));
+        deliveries.push(deliver(client, name, delivery, this.#pending));
       } else {
-        onError(new AccessTokenError('client-missing-grant', { grant: missing, client: name }), client);
+        delivery.onError(
+          new AccessTokenError('client-missing-grant', { grant: missing, client: name }),
+          client,
+        );
       }
     }
     await Promise.all(deliveries);
@@ -109,10 +133,7 @@ export class ClientRegistry {
 function deliver(
   client: TokenClient,
   name: string | undefined,
-  token: string,
-  clock: Clock,
-  timeoutMs: number,
-  onError: ClientErrorHandler,
+  { token, clock, timeoutMs, onError }: Delivery,
   pending: Set<() => void>,
 ): Promise<void> {
   return new Promise((resolve) => {

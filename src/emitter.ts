@@ -5,14 +5,13 @@ type Wrapped = ((args: unknown[]) => void) & { listener: Listener };
 
 /**
  * Reports a listener's exception the way a browser reports one from an event listener: to the
- * console and `window.onerror`, without stopping the other listeners or the emitter.
+ * console and `window.onerror` (`reportError`), without stopping the other listeners or the
+ * emitter. Where there is no `reportError` (Node), it goes to `console.error`: throwing it from a
+ * timer would end the process.
  */
 function reportListenerError(error: unknown): void {
   if (typeof reportError === 'function') reportError(error);
-  else
-    globalThis.setTimeout(() => {
-      throw error;
-    });
+  else console.error(error);
 }
 
 /**
@@ -96,8 +95,12 @@ export class EventEmitter<Events extends { [K in keyof Events]: unknown[] }> {
 
   #add(event: string, listener: Listener, once: boolean): this {
     if (this.#closed) return this;
+    let fired = false;
     const wrapped: Wrapped = Object.assign(
       (args: unknown[]) => {
+        // An emit nested in an earlier listener may already have called a once listener.
+        if (once && fired) return;
+        fired = true;
         if (once) this.#mitt.off(event, wrapped);
         try {
           (listener as (...args: unknown[]) => unknown)(...args);

@@ -3,12 +3,19 @@ import { ClientRegistry, type RegisterOptions, type TokenClient } from './client
 import { EventEmitter } from './emitter';
 import { AccessTokenError, attachFindings } from './errors';
 import { resolveOptions, type AccessManagerEvents, type AccessManagerOptions } from './options';
-import { RefreshLoop, type RefreshFailure, type RefreshReason, type TokenProvider } from './refresh';
+import {
+  RefreshLoop,
+  whenAborted,
+  type RefreshFailure,
+  type RefreshReason,
+  type TokenProvider,
+} from './refresh';
 import { Alarm, expiryDeadlines } from './schedule';
 import { TabChannel } from './tabs';
 import {
   checkAccessTokenTimes,
   decodeAccessToken,
+  decodeWithoutFindings,
   describeInput,
   type AccessTokenGrants,
   type DecodedAccessToken,
@@ -29,6 +36,11 @@ interface CurrentToken {
 
 // How long a new tab waits for another tab to hand it a token before it fetches its own.
 const PEER_ANSWER_MS = 200;
+// The provider is asked at least this long before exp, however short aboutToExpireMs is.
+const MIN_REFRESH_LEAD_MS = 60_000;
+/** When a token was issued, or (for one without iat) when it expires: which of two is newer. */
+const issuedOrExpires = (decoded: DecodedAccessToken): number =>
+  (decoded.issuedAt ?? decoded.expires).getTime();
 const ignore = (): void => {};
 
 /**
@@ -53,6 +65,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
   readonly #refresher: RefreshLoop | undefined;
   readonly #tabs: TabChannel | null = null;
   #current: CurrentToken | null = null;
+  #latestPush: Promise<void> = Promise.resolve();
   #destroyed = false;
 
   /**
@@ -63,7 +76,8 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    */
   constructor(token?: string | null, options: AccessManagerOptions = {}) {
     super();
-    const { aboutToExpireMs, clientTimeoutMs, baseDelayMs, maxDelayMs } = resolveOptions(options);
+    const { aboutToExpireMs, clientTimeoutMs, baseDelayMs, maxDelayMs, refreshTimeoutMs } =
+      resolveOptions(options);
     this.#aboutToExpireMs = aboutToExpireMs;
     this.#clientTimeoutMs = clientTimeoutMs;
     this.#clock = options.clock ?? browserClock;
@@ -87,6 +101,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
         baseDelayMs,
         maxDelayMs,
         pauseWhenHidden: options.pauseWhenHidden === true,
+        attemptTimeoutMs: refreshTimeoutMs,
       });
     }
     let accepted = false;
@@ -158,19 +173,21 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
       this.#emitTokenError(error as AccessTokenError);
       throw error;
     }
+    // Clients registered by a tokenUpdated listener were created with this token: skip them.
+    const recipients = this.#clients.recipients();
     this.emit('tokenUpdated', this);
-    // A tokenUpdated listener may have accepted a newer token, which it pushed already: never
-    // let this older one reach the clients after it.
-    if (this.#current !== current) return this;
-    await this.#clients.push(
-      current.token,
-      current.decoded,
-      this.#clock,
-      this.#clientTimeoutMs,
-      (error, client) => {
-        this.emit('clientError', error, client);
-      },
-    );
+    if (this.#current === current) {
+      this.#latestPush = this.#clients.push(recipients, {
+        token,
+        decoded: current.decoded,
+        clock: this.#clock,
+        timeoutMs: this.#clientTimeoutMs,
+        onError: (error, client) => this.emit('clientError', error, client),
+        isCurrent: () => this.#current === current,
+      });
+    }
+    // When a listener accepted a newer token meanwhile, this resolves once that one is delivered.
+    await this.#latestPush;
     return this;
   }
 
@@ -187,6 +204,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
   async refresh(): Promise<string> {
     if (this.#destroyed) throw new AccessTokenError('destroyed');
     if (!this.#refresher) throw new AccessTokenError('no-token-provider');
+    this.#refresher.wake(); // "now": a refresh waiting to retry retries at once
     return this.#refresher.run('manual');
   }
 
@@ -279,11 +297,13 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
   /** Validates `token` against the current one and makes it current. Throws on a refused token. */
   #accept(token: string): CurrentToken {
     const nowMs = this.#clock.now();
-    const decoded = decodeAccessToken(token, { nowMs: false });
+    let decoded: DecodedAccessToken;
     let skewMs: number;
     try {
+      decoded = decodeWithoutFindings(token, { nowMs: false });
       skewMs = checkAccessTokenTimes(decoded, nowMs);
     } catch (error) {
+      // With access-manager/inspect loaded, the error lists every finding, judged by this clock.
       throw attachFindings(error, token, nowMs);
     }
     const previous = this.#current?.decoded;
@@ -296,8 +316,14 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
       }
     }
     const deadlines = expiryDeadlines(decoded.expires.getTime(), skewMs, this.#aboutToExpireMs);
-    // A token shorter-lived than the warning would be refreshed at once, forever: wait half its life.
-    const refreshAtMs = Math.max(deadlines.aboutToExpireAtMs, nowMs + (deadlines.expiresAtMs - nowMs) / 2);
+    // The provider is asked at the warning, and never less than a minute before exp, so the app
+    // does not see tokenExpired while it works, whatever aboutToExpireMs is. But a token that
+    // lives less than that would be refreshed at once, forever: then wait half of what is left.
+    const refreshLeadMs = Math.max(this.#aboutToExpireMs, MIN_REFRESH_LEAD_MS);
+    const refreshAtMs = Math.max(
+      deadlines.expiresAtMs - refreshLeadMs,
+      nowMs + (deadlines.expiresAtMs - nowMs) / 2,
+    );
     const current: CurrentToken = {
       token,
       decoded,
@@ -326,17 +352,21 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
       // newer token, whose broadcast can arrive after the lock does. Ask before fetching again.
       if (this.#tabs && (this.#current === null || (waited && this.#current === before))) {
         await this.#tabs.askPeers(PEER_ANSWER_MS);
+        if (signal.aborted) throw new AccessTokenError('destroyed');
       }
       const current = this.#current;
       // Another tab (or the app) brought a fresh token while this one waited: nothing to fetch.
       if (current && !this.#isRefreshDue(current) && (reason !== 'manual' || current !== before)) {
         return current.token;
       }
-      const token = await this.#provider!({ reason, signal });
-      if (signal.aborted) throw new AccessTokenError('destroyed');
-      await this.updateToken(token);
+      // Settles when aborted even if the provider ignores its signal, so a tab's lock is released.
+      const token = await Promise.race([this.#provider!({ reason, signal }), whenAborted(signal)]);
+      const delivered = this.updateToken(token);
+      const accepted = this.#current;
+      // Other tabs get the token as soon as it is accepted, not after this tab's clients took it.
+      if (accepted?.token === token && !this.#isRefreshDue(accepted)) this.#tabs?.publish(token);
+      await delivered;
       if (this.#isRefreshDue(this.#current!)) throw new AccessTokenError('unchanged');
-      this.#tabs?.publish(token);
       return token;
     };
     return this.#tabs ? this.#tabs.withLock(signal, attempt) : attempt();
@@ -347,16 +377,23 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
   }
 
   /**
-   * Takes a token another tab sent, if it is newer than the one held; validated like any other.
+   * Takes a token another tab sent, if it is newer than the one held and for the same user and
+   * account; validated like any other.
    * @returns whether it is now the current token.
    */
   #adopt(token: string): boolean {
-    const heldIssuedAt = this.#current?.decoded.issuedAt?.getTime() ?? -Infinity;
+    const held = this.#current?.decoded;
+    let incoming: DecodedAccessToken | undefined;
     try {
-      const issuedAt = decodeAccessToken(token, { nowMs: false }).issuedAt?.getTime() ?? Infinity;
-      if (issuedAt <= heldIssuedAt) return false;
+      incoming = decodeAccessToken(token, { nowMs: false });
     } catch {
       // Not even decodable: updateToken reports it as tokenError.
+    }
+    if (held && incoming) {
+      // Another user's tab on the same key is a misconfigured key, not a token to take (nor an
+      // error to report at each of its refreshes).
+      if (incoming.identity !== held.identity || incoming.accountSid !== held.accountSid) return false;
+      if (issuedOrExpires(incoming) <= issuedOrExpires(held)) return false;
     }
     // Acceptance happens before updateToken's first await, so the outcome is known right away.
     this.updateToken(token).catch(ignore);

@@ -31,6 +31,13 @@ export interface AccessManagerOptions {
    */
   tokenProvider?: TokenProvider;
   /**
+   * How long one refresh attempt (waiting for another tab, the provider, and the clients) may
+   * take before it is aborted through its signal and retried, in milliseconds. It keeps a fetch
+   * left half-open by a sleeping laptop from holding the refresh for ever.
+   * @default 30_000
+   */
+  refreshTimeoutMs?: number;
+  /**
    * How failed refreshes are retried.
    * @default { baseDelayMs: 1_000, maxDelayMs: 30_000 }
    */
@@ -81,6 +88,7 @@ export interface ResolvedOptions {
   clientTimeoutMs: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  refreshTimeoutMs: number;
 }
 
 /**
@@ -94,6 +102,7 @@ export function resolveOptions(options: AccessManagerOptions): ResolvedOptions {
     clientTimeoutMs: durationOption('clientTimeoutMs', options.clientTimeoutMs, 10_000),
     baseDelayMs: durationOption('retry.baseDelayMs', retry.baseDelayMs, 1_000),
     maxDelayMs: durationOption('retry.maxDelayMs', retry.maxDelayMs, 30_000),
+    refreshTimeoutMs: durationOption('refreshTimeoutMs', options.refreshTimeoutMs, 30_000),
   };
 }
 

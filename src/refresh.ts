@@ -70,8 +70,9 @@ export function backoffDelayMs(
   return Math.round(ceilingMs / 2 + (random() * ceilingMs) / 2);
 }
 
-/** A promise that rejects with `destroyed` when `signal` aborts. */
-function aborted(signal: AbortSignal): Promise<never> {
+/** A promise that rejects with `destroyed` when `signal` aborts (at once if it already has). */
+export function whenAborted(signal: AbortSignal): Promise<never> {
+  if (signal.aborted) return Promise.reject(new AccessTokenError('destroyed'));
   return new Promise((_resolve, reject) => {
     signal.addEventListener('abort', () => reject(new AccessTokenError('destroyed')), { once: true });
   });
@@ -88,6 +89,8 @@ export interface RefreshLoopSettings {
   maxDelayMs: number;
   /** Wait while the page is hidden, instead of refreshing in the background. */
   pauseWhenHidden: boolean;
+  /** How long one attempt may take before it is aborted and counted as failed, in milliseconds. */
+  attemptTimeoutMs: number;
 }
 
 /**
@@ -139,17 +142,12 @@ export class RefreshLoop {
     const { clock, pauseWhenHidden } = this.#settings;
     for (let attempt = 1; ; attempt++) {
       while (!this.#stopped && (clock.isOnline?.() === false || (pauseWhenHidden && clock.isHidden?.()))) {
-        await this.#pause();
+        // Woken by `online` or `visibilitychange`; the time limit covers a clock that never wakes.
+        await this.#pause(this.#settings.maxDelayMs);
       }
       if (this.#stopped) break;
-      const controller = new AbortController();
-      this.#controller = controller;
       try {
-        // A provider that ignores its signal must not keep refresh() pending after stop().
-        const token = await Promise.race([
-          this.#settings.attempt(reason, controller.signal),
-          aborted(controller.signal),
-        ]);
+        const token = await this.#attempt(reason);
         if (!this.#stopped) return token;
       } catch (error) {
         if (this.#stopped) break;
@@ -159,6 +157,33 @@ export class RefreshLoop {
       }
     }
     throw new AccessTokenError('destroyed');
+  }
+
+  /**
+   * One attempt, settled at the latest when the loop stops (even if the provider ignores its
+   * signal) or when the time limit passes: a fetch left half-open by a sleep is aborted and
+   * counts as a failure, instead of holding the refresh (and a tab's lock) for ever.
+   */
+  async #attempt(reason: RefreshReason): Promise<string> {
+    const { clock, attemptTimeoutMs } = this.#settings;
+    const controller = new AbortController();
+    this.#controller = controller;
+    let timer: TimerHandle | undefined;
+    const timedOut = new Promise<never>((_resolve, reject) => {
+      timer = clock.setTimeout(() => {
+        reject(new AccessTokenError('provider-timeout', { timeoutMs: attemptTimeoutMs }));
+        controller.abort();
+      }, attemptTimeoutMs);
+    });
+    try {
+      return await Promise.race([
+        this.#settings.attempt(reason, controller.signal),
+        whenAborted(controller.signal),
+        timedOut,
+      ]);
+    } finally {
+      clock.clearTimeout(timer);
+    }
   }
 
   /** Waits until `ms` have passed (if given) or the page wakes, whichever comes first. */

@@ -280,3 +280,21 @@ describe(AccessManager, () => {
     });
   });
 });
+
+describe('a listener that throws where there is no reportError (Node)', () => {
+  it('is reported to console.error, and neither stops the others nor ends the process', async () => {
+    vi.stubGlobal('reportError', undefined);
+    const printed = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const manager = new AccessManager();
+    const failure = new Error('listener bug');
+    const after = vi.fn();
+    manager.on('tokenUpdated', () => {
+      throw failure;
+    });
+    manager.on('tokenUpdated', after);
+    await manager.updateToken(mintToken());
+    expect(after).toHaveBeenCalledTimes(1);
+    expect(printed).toHaveBeenCalledWith(failure);
+    manager.destroy();
+  });
+});

@@ -856,3 +856,52 @@ describe(AccessManager, () => {
     });
   });
 });
+
+describe('refreshTimeoutMs', () => {
+  it('aborts an attempt that hangs (a fetch left half-open by a sleep) and retries', async () => {
+    let answer: () => Promise<string> = () => new Promise<string>(() => {});
+    const { provider, calls } = recordingProvider(() => answer());
+    const manager = new AccessManager(null, { tokenProvider: provider, refreshTimeoutMs: 10 * SECOND_MS });
+    const { refreshFailed } = recordEvents(manager);
+    await settle();
+    expect(calls).toHaveLength(1);
+
+    await advance(10 * SECOND_MS);
+    expect(calls[0]?.signal.aborted).toBe(true);
+    expect(refreshFailed[0]?.error).toMatchObject({
+      reason: 'provider-timeout',
+      facts: { timeoutMs: 10_000 },
+    });
+
+    answer = async () => mintToken();
+    await advance(refreshFailed[0]!.failure.retryInMs);
+    expect(calls).toHaveLength(2);
+    expect(manager.token).not.toBeNull();
+    manager.destroy();
+  });
+
+  it('leaves no time-limit timer behind once an attempt succeeded', async () => {
+    const { provider } = recordingProvider();
+    const manager = new AccessManager(null, { tokenProvider: provider });
+    await settle();
+    expect(manager.token).not.toBeNull();
+    // One timer: the alarm for the next refresh. Not the 30 s limit of the finished attempt.
+    expect(vi.getTimerCount()).toBe(1);
+    manager.destroy();
+  });
+});
+
+describe('offline wait with a clock that never wakes', () => {
+  it('looks again after maxDelayMs, so a worker whose clock has no wake signal still resumes', async () => {
+    const { clock, state } = fakeClock({ online: false });
+    const neverWakes: Clock = { ...clock, onWake: () => () => {} };
+    const { provider, calls } = recordingProvider();
+    const manager = new AccessManager(null, { tokenProvider: provider, clock: neverWakes });
+    await advance(60 * SECOND_MS);
+    expect(calls).toHaveLength(0);
+    state.online = true;
+    await advance(30 * SECOND_MS);
+    expect(calls).toHaveLength(1);
+    manager.destroy();
+  });
+});

@@ -1,0 +1,289 @@
+// Regressions found in review: each test pins a behaviour the issues or the README require,
+// which an earlier version of the code missed.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AccessManager, AccessTokenError, decodeAccessToken, type Clock } from 'access-manager';
+import { inspectAccessToken } from 'access-manager/inspect';
+import { craftToken, goodPayload, GOOD_HEADER, mintToken } from './support/tokens.js';
+
+const T0 = Date.parse('2025-06-01T12:00:00.000Z');
+const SECOND = 1_000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(T0);
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const advance = (ms: number) => vi.advanceTimersByTimeAsync(ms);
+const settle = () => vi.advanceTimersByTimeAsync(0);
+
+/** A clock on the fake timers, whose wall clock can be moved without moving the timers. */
+function testClock() {
+  const state = { jumpMs: 0 };
+  const clock: Clock = {
+    now: () => Date.now() + state.jumpMs,
+    setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
+    clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    onWake: () => () => {},
+    isOnline: () => true,
+    isHidden: () => false,
+  };
+  return { clock, state };
+}
+
+/** A token minted by the twilio helper as if the clock read T0 + `offsetMs`. */
+function mintAt(offsetMs: number, options: Parameters<typeof mintToken>[0] = {}): string {
+  const nowMs = Date.now();
+  vi.setSystemTime(T0 + offsetMs);
+  const token = mintToken(options);
+  vi.setSystemTime(nowMs);
+  return token;
+}
+
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+/** In-memory Web Locks and BroadcastChannel, as two tabs of one origin would see them. */
+function fakeTabs() {
+  const channels = new Set<FakeChannel>();
+  class FakeChannel {
+    onmessage: ((event: { data: unknown }) => void) | null = null;
+    closed = false;
+    constructor(readonly name: string) {
+      channels.add(this);
+    }
+    postMessage(data: unknown) {
+      if (this.closed) throw new Error('InvalidStateError: the channel is closed');
+      for (const other of channels) {
+        if (other !== this && other.name === this.name && !other.closed) {
+          queueMicrotask(() => other.onmessage?.({ data: structuredClone(data) }));
+        }
+      }
+    }
+    close() {
+      this.closed = true;
+      channels.delete(this);
+    }
+  }
+  const held = new Set<string>();
+  const queues = new Map<string, (() => void)[]>();
+  const locks = {
+    async request(
+      name: string,
+      options: { ifAvailable?: boolean; signal?: AbortSignal },
+      callback: (lock: { name: string } | null) => unknown,
+    ) {
+      if (held.has(name)) {
+        if (options.ifAvailable) return callback(null);
+        await new Promise<void>((resolve, reject) => {
+          const queue = queues.get(name) ?? [];
+          queues.set(name, queue);
+          queue.push(resolve);
+          options.signal?.addEventListener('abort', () => {
+            queue.splice(queue.indexOf(resolve), 1);
+            reject(new DOMException('aborted', 'AbortError'));
+          });
+        });
+      }
+      held.add(name);
+      try {
+        return await callback({ name });
+      } finally {
+        const next = queues.get(name)?.shift();
+        if (next) next();
+        else held.delete(name);
+      }
+    },
+  };
+  vi.stubGlobal('BroadcastChannel', FakeChannel);
+  vi.stubGlobal('navigator', { locks, onLine: true });
+}
+
+describe('events: re-entrant updates', () => {
+  it('calls a once listener only once, even when an earlier listener updates the token again', async () => {
+    const manager = new AccessManager(mintToken());
+    const newer = mintAt(2 * SECOND);
+    manager.on('tokenUpdated', () => {
+      if (manager.token !== newer) manager.updateToken(newer).catch(() => {});
+    });
+    const once = vi.fn();
+    manager.once('tokenUpdated', once);
+
+    await manager.updateToken(mintAt(SECOND)).catch(() => {});
+    await settle();
+
+    expect(once).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('clients: re-entrant updates', () => {
+  it('does not hand the current token to a client registered in a tokenUpdated listener (README example)', async () => {
+    // README: "A client is not handed the current token when it registers (it was created with it)",
+    // and its example creates and registers the SDK clients in once('tokenUpdated').
+    const manager = new AccessManager();
+    const created: string[] = [];
+    const updated: string[] = [];
+    manager.once('tokenUpdated', ({ token }) => {
+      created.push(token!);
+      manager.register({ updateToken: (t: string) => void updated.push(t) }, { name: 'conversations' });
+    });
+
+    await manager.updateToken(mintToken());
+
+    expect(created).toHaveLength(1);
+    expect(updated).toEqual([]);
+  });
+
+  it('resolves updateToken only once every client has settled, even when a tokenUpdated listener updates again', async () => {
+    const manager = new AccessManager(mintToken());
+    const newer = mintAt(2 * SECOND);
+    let release = () => {};
+    manager.register({ updateToken: () => new Promise<void>((resolve) => (release = resolve)) });
+    manager.on('tokenUpdated', () => {
+      if (manager.token !== newer) manager.updateToken(newer).catch(() => {});
+    });
+    let resolved = false;
+
+    const updating = manager.updateToken(mintAt(SECOND)).then(() => (resolved = true));
+    await settle();
+
+    expect(resolved).toBe(false); // the client has not taken any token yet
+    release();
+    await updating;
+  });
+
+  it('never leaves a client with an older token when a clientError listener updates the token', async () => {
+    const manager = new AccessManager(mintToken({ grants: ['chat', 'voice'] }));
+    const withoutVoice = mintAt(SECOND, { grants: ['chat'] });
+    const withVoice = mintAt(2 * SECOND, { grants: ['chat', 'voice'] });
+    const voice = { updateToken: vi.fn() };
+    const chat: string[] = [];
+    manager.register(voice, { requires: 'voice', name: 'voice' });
+    manager.register({ updateToken: (t: string) => void chat.push(t) }, { name: 'chat' });
+    // The app answers a missing grant with the token it holds in reserve.
+    manager.on('clientError', (error) => {
+      if (error.reason === 'client-missing-grant') manager.updateToken(withVoice).catch(() => {});
+    });
+
+    await manager.updateToken(withoutVoice);
+    await settle();
+
+    expect(manager.token).toBe(withVoice);
+    expect(chat.at(-1)).toBe(withVoice);
+  });
+});
+
+describe('tokenProvider: refresh moments', () => {
+  it('never lets the app see tokenExpired while an instant provider works, whatever aboutToExpireMs is', async () => {
+    const { clock } = testClock();
+    const manager = new AccessManager(null, {
+      clock,
+      aboutToExpireMs: 0,
+      tokenProvider: () => mintToken(),
+    });
+    const expired = vi.fn();
+    manager.on('tokenExpired', expired);
+
+    await advance(3 * HOUR + MINUTE);
+
+    expect(expired).not.toHaveBeenCalled();
+    manager.destroy();
+  });
+
+  it('refresh() asks the provider now, even while a failed refresh waits to retry', async () => {
+    const { clock } = testClock();
+    let fail = true;
+    const provider = vi.fn(() => {
+      if (fail) throw new Error('503');
+      return mintToken();
+    });
+    const manager = new AccessManager(null, {
+      clock,
+      tokenProvider: provider,
+      retry: { baseDelayMs: 30 * SECOND, maxDelayMs: 30 * SECOND },
+    });
+    manager.on('refreshFailed', () => {});
+    await settle();
+    expect(provider).toHaveBeenCalledTimes(1);
+
+    fail = false;
+    const refreshed = manager.refresh();
+    await settle();
+
+    expect(provider).toHaveBeenCalledTimes(2);
+    await advance(30 * SECOND);
+    await refreshed;
+    manager.destroy();
+  });
+});
+
+describe('shareAcrossTabs', () => {
+  it('never calls the provider after destroy(), even while the new tab waits for its peers', async () => {
+    fakeTabs();
+    const { clock } = testClock();
+    const provider = vi.fn(() => mintToken());
+    const manager = new AccessManager(null, { clock, tokenProvider: provider, shareAcrossTabs: 'app:alice' });
+    await settle(); // the first refresh has the lock, and asks the other tabs for their token
+
+    manager.destroy();
+    await advance(SECOND);
+
+    expect(provider).not.toHaveBeenCalled();
+  });
+
+  it("adopts a newer token of the same user from another tab, but never another user's", async () => {
+    fakeTabs();
+    const alice = new AccessManager(mintToken({ identity: 'alice' }), { shareAcrossTabs: 'app' });
+    const bob = new AccessManager(mintToken({ identity: 'bob' }), { shareAcrossTabs: 'app' });
+    const bobErrors: AccessTokenError[] = [];
+    bob.on('tokenError', (error) => bobErrors.push(error));
+    await advance(MINUTE);
+    const aliceLater = mintToken({ identity: 'alice' });
+    const provider = vi.fn(() => aliceLater);
+    const aliceTab2 = new AccessManager(mintAt(-MINUTE, { identity: 'alice' }), {
+      shareAcrossTabs: 'app',
+      tokenProvider: provider,
+    });
+
+    await aliceTab2.refresh();
+    await settle();
+
+    expect(alice.token).toBe(aliceLater);
+    expect(bob.identity).toBe('bob');
+    expect(bobErrors).toEqual([]);
+    for (const manager of [alice, bob, aliceTab2]) manager.destroy();
+  });
+});
+
+describe('inspect: wording shared with the core', () => {
+  it.each([
+    ['an object with a token field', () => ({ token: mintToken() }), 'not-a-string'],
+    ['an empty string', () => '', 'empty'],
+    ['a string that is no JWT', () => 'not a token', 'malformed'],
+    ['an expired token', () => mintAt(-2 * HOUR), 'expired'],
+  ])('says where to act (server or client) for %s', (_name, input, reason) => {
+    // Issue 4: "each remedy says what to change and where (server or client)".
+    const found = inspectAccessToken(input()).findings.find((f) => f.reason === reason);
+
+    expect(found?.remedy).toMatch(/token server|client code/i);
+  });
+
+  it('reports a header value of the wrong type once, in the words of the core', () => {
+    const token = craftToken(goodPayload(), { ...GOOD_HEADER, alg: 256 });
+    let coreMessage = '';
+    try {
+      decodeAccessToken(token);
+    } catch (error) {
+      coreMessage = (error as AccessTokenError).message;
+    }
+
+    const headerFindings = inspectAccessToken(token).findings.filter((f) => f.reason === 'invalid-header');
+
+    expect(coreMessage).toContain('a number');
+    expect(headerFindings.map((f) => `${f.message} ${f.remedy}`)).toEqual([coreMessage]);
+  });
+});
