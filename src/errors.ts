@@ -91,8 +91,11 @@ const between = (fromMs = 0, toMs = 0): string => formatDuration(toMs - fromMs);
 const clientLabel = (name: string | undefined): string =>
   name === undefined ? 'A client' : `Client "${name}"`;
 
-const SERVER = 'On your token server, ';
-const MINT = SERVER + 'mint with a Twilio helper library (AccessToken).';
+/** @internal The start of a remedy to apply where tokens are minted. */
+export const ON_SERVER = 'On your token server, ';
+/** @internal The start of a remedy to apply where the token is fetched and passed on. */
+export const ON_CLIENT = 'In your client code, ';
+const MINT = ON_SERVER + 'mint with a Twilio helper library (AccessToken).';
 
 type Describer = (facts: AccessTokenErrorFacts) => [code: number, message: string, remedy: string];
 
@@ -101,63 +104,63 @@ const DESCRIBERS: Record<AccessTokenErrorReason, Describer> = {
   'not-a-string': (f) => [
     20101,
     `Expected the token as a string, got ${f.received}.`,
-    'Pass the JWT string itself (from JSON like {"token": "…"}, pass .token).',
+    ON_CLIENT + 'pass the JWT string itself (from JSON like {"token": "…"}, pass .token).',
   ],
-  empty: () => [20101, 'The token is empty.', 'Check that your token endpoint returned a token.'],
+  empty: () => [20101, 'The token is empty.', ON_CLIENT + 'check that your token endpoint returned a token.'],
   malformed: (f) => [
     20101,
     `Expected a JWT (three base64url parts), got ${f.received}.`,
-    'Pass the token as minted: no quotes, Bearer, spaces, or error page.',
+    ON_CLIENT + 'pass the token as minted: no quotes, Bearer, spaces, or error page.',
   ],
   undecodable: (f) => [
     20101,
     `The token's ${f.field} is not base64url JSON.`,
-    'Pass the token as minted, uncut.',
+    ON_CLIENT + 'pass the token as minted, uncut.',
   ],
   'invalid-header': (f) => [20102, `The header's ${f.field} is ${f.actual}, not ${f.expected}.`, MINT],
   'invalid-issuer': (f) => [
     20103,
     `iss must be an API key SID (SK…); it is ${f.actual}.`,
-    SERVER + 'sign with an API key SID and secret.',
+    ON_SERVER + 'sign with an API key SID and secret.',
   ],
   'invalid-subject': (f) => [
     20103,
     `sub must be an Account SID (AC…); it is ${f.actual}.`,
-    SERVER + 'use your live Account SID.',
+    ON_SERVER + 'use your live Account SID.',
   ],
   'invalid-expiry': (f) => [20104, `exp must be a time in seconds; it is ${f.actual}.`, MINT],
   expired: (f) => [
     20104,
     `The token expired ${between(f.atMs, f.nowMs)} ago.`,
-    'Fetch a new token; if new ones arrive expired, check the server clock and ttl.',
+    ON_CLIENT + 'fetch a new token; if new ones arrive expired, check the server clock and ttl.',
   ],
   'not-yet-valid': (f) => [
     20105,
     `The token is valid only in ${between(f.nowMs, f.atMs)} (nbf).`,
-    SERVER + 'drop the future nbf and sync the clock (NTP).',
+    ON_SERVER + 'drop the future nbf and sync the clock (NTP).',
   ],
-  'missing-grants': () => [20106, 'The token has no grants.', SERVER + 'add a grant for each SDK.'],
+  'missing-grants': () => [20106, 'The token has no grants.', ON_SERVER + 'add a grant for each SDK.'],
   'ttl-too-long': (f) => [
     20157,
     `The token lives ${f.seconds} s, over 24 h` +
       (f.unit ? `: ${f.unit === 'exp-in-ms' ? 'exp' : 'ttl'} looks like ms.` : '.'),
-    SERVER + 'give ttl in seconds, 86400 at most.',
+    ON_SERVER + 'give ttl in seconds, 86400 at most.',
   ],
   'account-changed': () => [
     20103,
     'The new token is for another account.',
-    'Use one AccessManager per account.',
+    ON_CLIENT + 'use one AccessManager per account.',
   ],
   'identity-changed': () => [
     20106,
     'The new token is for another identity.',
-    'To switch users, destroy this AccessManager and make a new one.',
+    ON_CLIENT + 'to switch users, destroy this AccessManager and make a new one.',
   ],
-  stale: () => [20104, 'The new token is older than the current one.', SERVER + 'never cache tokens.'],
+  stale: () => [20104, 'The new token is older than the current one.', ON_SERVER + 'never cache tokens.'],
   'client-missing-grant': (f) => [
     20106,
     `${clientLabel(f.client)} needs the ${f.grant} grant, missing from the token.`,
-    SERVER + `add the ${f.grant} grant.`,
+    ON_SERVER + `add the ${f.grant} grant.`,
   ],
   'client-rejected': (f) => [0, `${clientLabel(f.client)} refused the token.`, 'See error.cause.'],
   'client-timeout': (f) => [
@@ -165,7 +168,11 @@ const DESCRIBERS: Record<AccessTokenErrorReason, Describer> = {
     `${clientLabel(f.client)} took over ${f.timeoutMs} ms to take the token.`,
     'Check its connection, or raise clientTimeoutMs.',
   ],
-  'invalid-argument': (f) => [0, `${f.field} must be ${f.expected}, got ${f.received}.`, 'Fix the call.'],
+  'invalid-argument': (f) => [
+    0,
+    `${f.field} must be ${f.expected}, got ${f.received}.`,
+    ON_CLIENT + 'fix the call.',
+  ],
   destroyed: () => [0, 'This AccessManager was destroyed.', 'Create a new one.'],
   'no-token-provider': () => [0, 'refresh() needs a tokenProvider.', 'Pass the tokenProvider option.'],
   'provider-failed': () => [0, 'The tokenProvider failed.', 'See error.cause; it is retried with backoff.'],
@@ -177,7 +184,7 @@ const DESCRIBERS: Record<AccessTokenErrorReason, Describer> = {
   unchanged: () => [
     20104,
     'The tokenProvider returned the token already held, which is due for renewal.',
-    SERVER + 'mint a new token per request; never cache tokens.',
+    ON_SERVER + 'mint a new token per request; never cache tokens.',
   ],
 };
 

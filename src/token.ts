@@ -1,5 +1,6 @@
 import { jwtDecode } from 'jwt-decode';
 import { AccessTokenError, attachFindings } from './errors';
+import type { AccessTokenErrorFacts } from './errors';
 
 /**
  * The name of a grant, as it appears as a key of the token's `grants` claim.
@@ -145,11 +146,16 @@ function decodePart(token: string, part: 'header' | 'payload'): Record<string, u
   return decoded;
 }
 
-function checkHeader(header: Record<string, unknown>): void {
+/**
+ * @internal The facts of an `invalid-header` error for each header field that is not as expected,
+ * in the order the core checks them. Shared with access-manager/inspect, so both word it alike.
+ */
+export function headerFaults(header: Record<string, unknown>): AccessTokenErrorFacts[] {
+  const faults: AccessTokenErrorFacts[] = [];
   for (const field of ['typ', 'alg', 'cty'] as const) {
     const actual = header[field];
     if (actual !== EXPECTED_HEADER[field]) {
-      throw new AccessTokenError('invalid-header', {
+      faults.push({
         field,
         expected: JSON.stringify(EXPECTED_HEADER[field]),
         actual:
@@ -161,6 +167,7 @@ function checkHeader(header: Record<string, unknown>): void {
       });
     }
   }
+  return faults;
 }
 
 /** @internal Describes a SID claim by its prefix and length, without printing it whole. */
@@ -255,7 +262,8 @@ export function decodeWithoutFindings(
   }
   const header = decodePart(token, 'header');
   const payload = decodePart(token, 'payload');
-  checkHeader(header);
+  const [headerFault] = headerFaults(header);
+  if (headerFault) throw new AccessTokenError('invalid-header', headerFault);
   if (typeof payload.iss !== 'string' || !API_KEY_SID.test(payload.iss)) {
     throw new AccessTokenError('invalid-issuer', { actual: describeSid(payload.iss) });
   }

@@ -38,6 +38,14 @@ describe('README troubleshooting', () => {
     }
   });
 
+  it('quotes the remedy of every reason of AccessTokenError in the words of the error', () => {
+    for (const reason of coreReasons) {
+      const { remedy } = describeReason(reason as AccessTokenErrorReason, { grant: 'data_sync' });
+      const cell = rows.get(reason)?.split('|')[5]?.trim().replaceAll('`', '');
+      expect(cell, reason).toContain(remedy);
+    }
+  });
+
   it("lists every reason of the inspector's own findings", () => {
     expect(inspectReasons.length).toBeGreaterThan(20);
     for (const reason of inspectReasons) expect(rows.has(reason), reason).toBe(true);

@@ -254,7 +254,7 @@ const refusals: RefusalCase[] = [
     code: 20104,
     reason: 'expired',
     facts: { atMs: NOW_MS - HOUR_S * 1000, nowMs: NOW_MS },
-    remedy: /Fetch a new token/,
+    remedy: /fetch a new token/,
   },
   // 20105: nbf.
   {

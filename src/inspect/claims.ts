@@ -6,6 +6,7 @@ import {
   describeInput,
   describeSid,
   EXPECTED_HEADER,
+  headerFaults,
 } from '../token';
 import { coreFinding, finding, ON_SERVER } from './finding';
 import type { Finding } from './finding';
@@ -24,18 +25,8 @@ export interface CheckedClaims {
 const ORDER = `pass them in this order: new AccessToken(accountSid, apiKeySid, apiKeySecret, { identity }).`;
 
 function checkHeader(header: Record<string, unknown>, payload: Record<string, unknown> | null): Finding[] {
-  const findings: Finding[] = [];
-  for (const field of ['typ', 'alg', 'cty'] as const) {
-    const actual = header[field];
-    if (actual === EXPECTED_HEADER[field]) continue;
-    findings.push(
-      coreFinding('error', 'invalid-header', {
-        field,
-        expected: JSON.stringify(EXPECTED_HEADER[field]),
-        actual: typeof actual === 'string' ? JSON.stringify(actual.slice(0, 32)) : 'missing',
-      }),
-    );
-  }
+  // The core's facts, so each field is worded (and deduplicated) exactly as the core's error.
+  const findings = headerFaults(header).map((facts) => coreFinding('error', 'invalid-header', facts));
   if (header.cty !== EXPECTED_HEADER.cty && payload !== null && !('grants' in payload)) {
     const kind =
       typeof payload.scope === 'string'

@@ -1,4 +1,6 @@
 import { describeReason } from '../errors';
+// The core's wording starts its remedies with the same words: defined once, in errors.ts.
+export { ON_CLIENT, ON_SERVER } from '../errors';
 import type { AccessTokenErrorFacts, AccessTokenErrorReason } from '../errors';
 
 /**
@@ -65,11 +67,6 @@ export interface Finding {
   /** What to change, and where: on the token server or in the client code. */
   remedy: string;
 }
-
-/** The start of a remedy to apply where tokens are minted. */
-export const ON_SERVER = 'On your token server, ';
-/** The start of a remedy to apply where the token is fetched and passed on. */
-export const ON_CLIENT = 'In your client code, ';
 
 /**
  * A finding for one of the core's reasons, worded by {@link describeReason} exactly as the

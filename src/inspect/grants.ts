@@ -11,7 +11,7 @@ export type SdkName = 'conversations' | 'chat' | 'sync' | 'voice' | 'video';
 
 /**
  * The SDK names `forSdk` accepts.
- * @example SDK_NAMES.includes(name) // validate a command-line argument
+ * @example (SDK_NAMES as readonly string[]).includes(name) // validate a command-line argument
  */
 export const SDK_NAMES: readonly SdkName[] = ['conversations', 'chat', 'sync', 'voice', 'video'];
 
