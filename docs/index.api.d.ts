@@ -97,6 +97,7 @@ interface AccessManagerOptions {
     clientTimeoutMs?: number;
     clock?: Clock;
     tokenProvider?: TokenProvider;
+    refreshTimeoutMs?: number;
     retry?: RetryOptions;
     shareAcrossTabs?: string;
     pauseWhenHidden?: boolean;

@@ -27,7 +27,7 @@ interface CurrentToken {
   decoded: DecodedAccessToken;
   aboutToExpireAtMs: number;
   expiresAtMs: number;
-  /** When the provider is asked for the next token: the warning, or half-way for short tokens. */
+  /** When the provider is asked for the next token: at the warning (a minute before exp at least), or half-way for short tokens. */
   refreshAtMs: number;
   aboutToExpireFired: boolean;
   expiredFired: boolean;
@@ -51,8 +51,8 @@ const ignore = (): void => {};
  * const manager = new AccessManager(await fetchToken());
  * manager.register(conversationsClient, { requires: 'chat', name: 'conversations' });
  * manager.register(device, { requires: 'voice', name: 'voice' });
- * manager.on('tokenAboutToExpire', async () => manager.updateToken(await fetchToken()));
- * manager.on('tokenError', (error) => console.warn(error.code, error.message));
+ * manager.on('tokenAboutToExpire', () => fetchToken().then((t) => manager.updateToken(t)).catch(() => {}));
+ * manager.on('tokenError', (error) => console.warn(error.code, error.message)); // refusals land here
  */
 export class AccessManager extends EventEmitter<AccessManagerEvents> {
   readonly #clients = new ClientRegistry();

@@ -60,7 +60,7 @@ export interface AccessManagerOptions {
  * The events of {@link AccessManager} and the arguments their listeners receive.
  *
  * @example
- * manager.on('tokenAboutToExpire', async (manager) => manager.updateToken(await fetchToken()));
+ * manager.on('tokenAboutToExpire', (m) => fetchToken().then((t) => m.updateToken(t)).catch(() => {}));
  */
 export interface AccessManagerEvents {
   /** A new token was accepted (after validation, before the clients have it). */
@@ -93,25 +93,30 @@ export interface ResolvedOptions {
 
 /**
  * Checks the duration options and applies their defaults.
- * @throws {@link AccessTokenError} `invalid-argument` for a duration that is not a finite number, 0 or more.
+ * @throws {@link AccessTokenError} `invalid-argument` for a duration that is not a finite number
+ *   of milliseconds, 0 or more (above 0 for the retry delays and the refresh time limit, which
+ *   would otherwise retry in a tight loop or fail every attempt at once).
  */
 export function resolveOptions(options: AccessManagerOptions): ResolvedOptions {
   const { retry = {} } = options;
   return {
-    aboutToExpireMs: durationOption('aboutToExpireMs', options.aboutToExpireMs, 180_000),
-    clientTimeoutMs: durationOption('clientTimeoutMs', options.clientTimeoutMs, 10_000),
-    baseDelayMs: durationOption('retry.baseDelayMs', retry.baseDelayMs, 1_000),
-    maxDelayMs: durationOption('retry.maxDelayMs', retry.maxDelayMs, 30_000),
-    refreshTimeoutMs: durationOption('refreshTimeoutMs', options.refreshTimeoutMs, 30_000),
+    aboutToExpireMs: durationOption('aboutToExpireMs', options.aboutToExpireMs, 180_000, 0),
+    clientTimeoutMs: durationOption('clientTimeoutMs', options.clientTimeoutMs, 10_000, 0),
+    baseDelayMs: durationOption('retry.baseDelayMs', retry.baseDelayMs, 1_000, 1),
+    maxDelayMs: durationOption('retry.maxDelayMs', retry.maxDelayMs, 30_000, 1),
+    refreshTimeoutMs: durationOption('refreshTimeoutMs', options.refreshTimeoutMs, 30_000, 1),
   };
 }
 
-function durationOption(name: string, value: number | undefined, fallback: number): number {
+function durationOption(name: string, value: number | undefined, fallback: number, minimum: 0 | 1): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
+  if (typeof value !== 'number' || !(value >= minimum) || !Number.isFinite(value)) {
     throw new AccessTokenError('invalid-argument', {
       field: `options.${name}`,
-      expected: 'a finite number of milliseconds, 0 or more',
+      expected:
+        minimum === 0
+          ? 'a finite number of milliseconds, 0 or more'
+          : 'a finite number of milliseconds above 0',
       received: typeof value === 'number' ? String(value) : describeInput(value),
     });
   }

@@ -905,3 +905,18 @@ describe('offline wait with a clock that never wakes', () => {
     manager.destroy();
   });
 });
+
+describe('retry options', () => {
+  it.each([
+    ['retry.baseDelayMs', { retry: { baseDelayMs: 0 } }],
+    ['retry.maxDelayMs', { retry: { maxDelayMs: 0 } }],
+    ['refreshTimeoutMs', { refreshTimeoutMs: 0 }],
+  ])('refuses %s of 0, which would retry in a tight loop or fail every attempt', (field, options) => {
+    expect(() => new AccessManager(null, { tokenProvider: () => mintToken(), ...options })).toThrow(
+      expect.objectContaining({
+        reason: 'invalid-argument',
+        facts: expect.objectContaining({ field: `options.${field}` }),
+      }),
+    );
+  });
+});

@@ -45,8 +45,6 @@ function mintAt(offsetMs: number, options: Parameters<typeof mintToken>[0] = {})
   return token;
 }
 
-const seconds = (ms: number) => Math.floor(ms / 1000);
-
 /** In-memory Web Locks and BroadcastChannel, as two tabs of one origin would see them. */
 function fakeTabs() {
   const channels = new Set<FakeChannel>();
