@@ -1,6 +1,6 @@
 import twilio from 'twilio';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AccessManager, AccessTokenError, decodeAccessToken } from 'access-manager';
 import {
   formatInspection,
@@ -18,31 +18,12 @@ import {
   mintToken,
   without,
 } from './support/tokens.js';
+import { HOUR, MINUTE, T0, T0_SECONDS, mintAt, useFakeTime } from './support/time.js';
 
 const { AccessToken, ClientCapability } = twilio.jwt;
 
 // Every token is minted (by the twilio helper) or crafted while the clock reads T0.
-const T0 = Date.parse('2025-06-01T12:00:00.000Z');
-const T0_SECONDS = T0 / 1000;
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(T0);
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
-
-/** Mints with the helper library as if the clock read T0 + `offsetMs`. */
-function mintAt(offsetMs: number, options: Parameters<typeof mintToken>[0] = {}): string {
-  vi.setSystemTime(T0 + offsetMs);
-  const token = mintToken(options);
-  vi.setSystemTime(T0);
-  return token;
-}
+useFakeTime({ toFake: ['Date'] });
 
 /** Mints with the helper library directly, for what `mintToken` has no option for. */
 function mintWith(

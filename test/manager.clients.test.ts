@@ -1,27 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AccessManager, AccessTokenError, type TokenClient } from 'access-manager';
 import { craftToken, goodPayload, mintToken, without } from './support/tokens.js';
+import { recordingClient } from './support/clients.js';
+import { HOUR, SECOND, T0, useFakeTime } from './support/time.js';
 
-const T0 = Date.parse('2025-06-01T12:00:00.000Z');
-const SECOND = 1_000;
-const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(T0);
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
-
-/** A client that records the tokens it is handed and takes each at once. */
-function recordingClient() {
-  const tokens: string[] = [];
-  const client = { tokens, updateToken: vi.fn((token: string) => void tokens.push(token)) };
-  return client satisfies TokenClient;
-}
+useFakeTime();
 
 /** A manager holding a first token, and a second token one second newer to hand it. */
 function managerWithNextToken(options: Parameters<typeof mintToken>[0] = {}) {

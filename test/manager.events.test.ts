@@ -1,39 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AccessManager, AccessTokenError, type Clock } from 'access-manager';
 import { craftToken, goodPayload, mintToken, without } from './support/tokens.js';
+import { HOUR, MINUTE, SECOND, T0, advanceTo, mintAt, useFakeTime } from './support/time.js';
 
-const T0 = Date.parse('2025-06-01T12:00:00.000Z');
-const SECOND = 1_000;
-const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const MAX_TIMER_DELAY_MS = 2_147_483_647;
 
 const EXPIRY_EVENTS = ['tokenAboutToExpire', 'tokenWillExpire', 'tokenExpired'] as const;
 type ExpiryEvent = (typeof EXPIRY_EVENTS)[number];
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(T0);
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
-
-/** Runs the timers until the clock reads T0 + `offsetMs`. */
-function advanceTo(offsetMs: number): void {
-  vi.advanceTimersByTime(T0 + offsetMs - Date.now());
-}
-
-/** Mints a real token as if the clock read T0 + `offsetMs`, leaving the clock where it was. */
-function mintAt(offsetMs: number, options: Parameters<typeof mintToken>[0] = {}): string {
-  const nowMs = Date.now();
-  vi.setSystemTime(T0 + offsetMs);
-  const token = mintToken(options);
-  vi.setSystemTime(nowMs);
-  return token;
-}
+useFakeTime();
 
 /** Records every expiry event of `manager`, in order. */
 function recordExpiryEvents(manager: AccessManager): ExpiryEvent[] {

@@ -1,23 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { AccessManager, AccessTokenError } from 'access-manager';
 import { mintToken } from './support/tokens.js';
+import { MINUTE, SECOND, useFakeTime } from './support/time.js';
 
-const T0 = Date.parse('2025-06-01T12:00:00.000Z');
-const SECOND = 1_000;
-const MINUTE = 60 * SECOND;
+useFakeTime();
 
 let reportError: ReturnType<typeof vi.fn>;
 
 beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(T0);
   // Where a throwing listener is reported, as a browser reports one from an event listener.
   reportError = vi.fn();
   vi.stubGlobal('reportError', reportError);
-});
-
-afterEach(() => {
-  vi.useRealTimers();
 });
 
 /** A token one second newer than the last one minted, so each is a real update. */

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AccessManager, AccessTokenError, type TokenClient } from 'access-manager';
+import { describe, expect, it, vi } from 'vitest';
+import { AccessManager, AccessTokenError } from 'access-manager';
 import {
   ACCOUNT_SID,
   API_KEY_SID,
@@ -8,55 +8,20 @@ import {
   goodPayload,
   mintToken,
 } from './support/tokens.js';
+import { recordingClient } from './support/clients.js';
+import {
+  HOUR,
+  MINUTE,
+  SECOND,
+  T0,
+  advanceTo,
+  deferred,
+  mintAt,
+  settle,
+  useFakeTime,
+} from './support/time.js';
 
-const T0 = Date.parse('2025-06-01T12:00:00.000Z');
-const SECOND = 1_000;
-const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(T0);
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
-
-/** Runs the timers until the clock reads T0 + `offsetMs`. */
-function advanceTo(offsetMs: number): void {
-  vi.advanceTimersByTime(T0 + offsetMs - Date.now());
-}
-
-/** Mints a real token as if the clock read T0 + `offsetMs`, leaving the clock where it was. */
-function mintAt(offsetMs: number, options: Parameters<typeof mintToken>[0] = {}): string {
-  const nowMs = Date.now();
-  vi.setSystemTime(T0 + offsetMs);
-  const token = mintToken(options);
-  vi.setSystemTime(nowMs);
-  return token;
-}
-
-/** A client that records the tokens it is handed and takes each at once. */
-function recordingClient() {
-  const tokens: string[] = [];
-  const client = { tokens, updateToken: vi.fn((token: string) => void tokens.push(token)) };
-  return client satisfies TokenClient;
-}
-
-/** A promise and the functions that settle it. */
-function deferred<T = void>() {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
-/** Lets every pending promise callback run. */
-const flushPromises = () => vi.advanceTimersByTimeAsync(0);
+useFakeTime();
 
 /** Awaits `promise` and returns the AccessTokenError it rejects with. */
 async function rejection(promise: Promise<unknown>): Promise<AccessTokenError> {
@@ -134,7 +99,7 @@ describe(AccessManager, () => {
         resolved = true;
         return result;
       });
-      await flushPromises();
+      await settle();
       expect(resolved).toBe(false);
 
       slow.resolve();
@@ -305,7 +270,7 @@ describe(AccessManager, () => {
       manager.on('tokenError', tokenError);
       expect(tokenError).not.toHaveBeenCalled();
 
-      await flushPromises();
+      await settle();
 
       expect(tokenError).toHaveBeenCalledOnce();
       const [error, emitter] = tokenError.mock.calls[0] as [AccessTokenError, AccessManager];
@@ -320,7 +285,7 @@ describe(AccessManager, () => {
       const tokenError = vi.fn();
       manager.on('tokenError', tokenError);
 
-      await flushPromises();
+      await settle();
 
       expect(tokenError).toHaveBeenCalledExactlyOnceWith(
         expect.objectContaining({ code: 20104, reason: 'expired' }),
@@ -389,7 +354,7 @@ describe(AccessManager, () => {
       const methods = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
       const spies = methods.map((method) => vi.spyOn(console, method).mockImplementation(() => {}));
       const manager = new AccessManager('not a token');
-      await flushPromises();
+      await settle();
       await manager.updateToken(mintToken({ ttl: 3600 }));
       manager.register({ updateToken: () => Promise.reject(new Error('offline')) });
       manager.register({ updateToken: () => new Promise(() => {}) });

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   AccessManager,
   AccessTokenError,
@@ -7,27 +7,27 @@ import {
   type Clock,
 } from 'access-manager';
 import { craftToken, goodPayload, mintToken } from './support/tokens.js';
+import {
+  HOUR as HOUR_MS,
+  MINUTE as MINUTE_MS,
+  SECOND as SECOND_MS,
+  T0 as NOW_MS,
+  advance,
+  deferred,
+  fakeClock,
+  settle,
+  useFakeTime,
+} from './support/time.js';
 
 type TokenProvider = NonNullable<AccessManagerOptions['tokenProvider']>;
 type ProviderContext = Parameters<TokenProvider>[0];
 type RefreshReason = ProviderContext['reason'];
 type RefreshFailure = AccessManagerEvents['refreshFailed'][1];
 
-const NOW_MS = Date.parse('2025-06-01T12:00:00.000Z');
-const SECOND_MS = 1_000;
-const MINUTE_MS = 60_000;
-const HOUR_MS = 3_600_000;
 /** The default warning: `tokenAboutToExpire` (and the refresh) comes three minutes before exp. */
 const WARNING_MS = 3 * MINUTE_MS;
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(NOW_MS);
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTime();
 
 interface ProviderCall {
   reason: RefreshReason;
@@ -76,47 +76,8 @@ function recordingClient() {
   return { tokens, client: { updateToken: (token: string) => void tokens.push(token) } };
 }
 
-/** A fake {@link Clock} on vitest's fake timers, whose network, visibility and wake we control. */
-function fakeClock({ online = true, hidden = false } = {}) {
-  const wakeListeners = new Set<() => void>();
-  const state = { online, hidden };
-  const clock: Clock = {
-    now: () => Date.now(),
-    setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
-    clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-    onWake(callback) {
-      wakeListeners.add(callback);
-      return () => wakeListeners.delete(callback);
-    },
-    isOnline: () => state.online,
-    isHidden: () => state.hidden,
-  };
-  /** Fires the wake signal, as `visibilitychange`, `focus`, `pageshow` or `online` would. */
-  const wake = () => {
-    for (const listener of [...wakeListeners]) listener();
-  };
-  return { clock, state, wake, wakeListeners };
-}
-
-/** A promise and the functions that settle it, for providers that answer when the test says so. */
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
 /** What `promise` settles with: its value, or the error it rejected with (so it is never unhandled). */
 const outcomeOf = <T>(promise: Promise<T>): Promise<T | unknown> => promise.catch((error: unknown) => error);
-
-/** Lets the fake clock run for `ms`, settling promises between timers. */
-const advance = (ms: number) => vi.advanceTimersByTimeAsync(ms);
-
-/** Settles pending promises without moving the clock. */
-const settle = () => vi.advanceTimersByTimeAsync(0);
 
 /** The gaps between consecutive times. */
 const gaps = (times: number[]) => times.slice(1).map((time, index) => time - times[index]!);

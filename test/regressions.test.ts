@@ -1,105 +1,13 @@
 // Regressions found in review: each test pins a behaviour the issues or the README require,
 // which an earlier version of the code missed.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AccessManager, AccessTokenError, decodeAccessToken, type Clock } from 'access-manager';
+import { describe, expect, it, vi } from 'vitest';
+import { AccessManager, AccessTokenError, decodeAccessToken } from 'access-manager';
 import { inspectAccessToken } from 'access-manager/inspect';
 import { craftToken, goodPayload, GOOD_HEADER, mintToken } from './support/tokens.js';
+import { fakeTabs } from './support/tabs.js';
+import { HOUR, MINUTE, SECOND, advance, fakeClock, mintAt, settle, useFakeTime } from './support/time.js';
 
-const T0 = Date.parse('2025-06-01T12:00:00.000Z');
-const SECOND = 1_000;
-const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(T0);
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
-
-const advance = (ms: number) => vi.advanceTimersByTimeAsync(ms);
-const settle = () => vi.advanceTimersByTimeAsync(0);
-
-/** A clock on the fake timers, whose wall clock can be moved without moving the timers. */
-function testClock() {
-  const state = { jumpMs: 0 };
-  const clock: Clock = {
-    now: () => Date.now() + state.jumpMs,
-    setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
-    clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-    onWake: () => () => {},
-    isOnline: () => true,
-    isHidden: () => false,
-  };
-  return { clock, state };
-}
-
-/** A token minted by the twilio helper as if the clock read T0 + `offsetMs`. */
-function mintAt(offsetMs: number, options: Parameters<typeof mintToken>[0] = {}): string {
-  const nowMs = Date.now();
-  vi.setSystemTime(T0 + offsetMs);
-  const token = mintToken(options);
-  vi.setSystemTime(nowMs);
-  return token;
-}
-
-/** In-memory Web Locks and BroadcastChannel, as two tabs of one origin would see them. */
-function fakeTabs() {
-  const channels = new Set<FakeChannel>();
-  class FakeChannel {
-    onmessage: ((event: { data: unknown }) => void) | null = null;
-    closed = false;
-    constructor(readonly name: string) {
-      channels.add(this);
-    }
-    postMessage(data: unknown) {
-      if (this.closed) throw new Error('InvalidStateError: the channel is closed');
-      for (const other of channels) {
-        if (other !== this && other.name === this.name && !other.closed) {
-          queueMicrotask(() => other.onmessage?.({ data: structuredClone(data) }));
-        }
-      }
-    }
-    close() {
-      this.closed = true;
-      channels.delete(this);
-    }
-  }
-  const held = new Set<string>();
-  const queues = new Map<string, (() => void)[]>();
-  const locks = {
-    async request(
-      name: string,
-      options: { ifAvailable?: boolean; signal?: AbortSignal },
-      callback: (lock: { name: string } | null) => unknown,
-    ) {
-      if (held.has(name)) {
-        if (options.ifAvailable) return callback(null);
-        await new Promise<void>((resolve, reject) => {
-          const queue = queues.get(name) ?? [];
-          queues.set(name, queue);
-          queue.push(resolve);
-          options.signal?.addEventListener('abort', () => {
-            queue.splice(queue.indexOf(resolve), 1);
-            reject(new DOMException('aborted', 'AbortError'));
-          });
-        });
-      }
-      held.add(name);
-      try {
-        return await callback({ name });
-      } finally {
-        const next = queues.get(name)?.shift();
-        if (next) next();
-        else held.delete(name);
-      }
-    },
-  };
-  vi.stubGlobal('BroadcastChannel', FakeChannel);
-  vi.stubGlobal('navigator', { locks, onLine: true });
-}
+useFakeTime();
 
 describe('events: re-entrant updates', () => {
   it('calls a once listener only once, even when an earlier listener updates the token again', async () => {
@@ -177,7 +85,7 @@ describe('clients: re-entrant updates', () => {
 
 describe('tokenProvider: refresh moments', () => {
   it('never lets the app see tokenExpired while an instant provider works, whatever aboutToExpireMs is', async () => {
-    const { clock } = testClock();
+    const { clock } = fakeClock();
     const manager = new AccessManager(null, {
       clock,
       aboutToExpireMs: 0,
@@ -193,7 +101,7 @@ describe('tokenProvider: refresh moments', () => {
   });
 
   it('refresh() asks the provider now, even while a failed refresh waits to retry', async () => {
-    const { clock } = testClock();
+    const { clock } = fakeClock();
     let fail = true;
     const provider = vi.fn(() => {
       if (fail) throw new Error('503');
@@ -222,7 +130,7 @@ describe('tokenProvider: refresh moments', () => {
 describe('shareAcrossTabs', () => {
   it('never calls the provider after destroy(), even while the new tab waits for its peers', async () => {
     fakeTabs();
-    const { clock } = testClock();
+    const { clock } = fakeClock();
     const provider = vi.fn(() => mintToken());
     const manager = new AccessManager(null, { clock, tokenProvider: provider, shareAcrossTabs: 'app:alice' });
     await settle(); // the first refresh has the lock, and asks the other tabs for their token

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AccessTokenError, decodeAccessToken } from 'access-manager';
 import {
   ACCOUNT_SID,
@@ -10,19 +10,11 @@ import {
   mintToken,
   without,
 } from './support/tokens.js';
+import { T0 as NOW_MS, T0_SECONDS as NOW_S, useFakeTime } from './support/time.js';
 
-const NOW_MS = Date.parse('2025-06-01T12:00:00.000Z');
-const NOW_S = NOW_MS / 1000;
 const HOUR_S = 3600;
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(NOW_MS);
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTime({ toFake: ['Date'] });
 
 /** Calls `decodeAccessToken(input)` and returns what it threw, failing the test if it returned. */
 function refusal(input: unknown): AccessTokenError {
