@@ -30,6 +30,7 @@ export type AccessTokenErrorReason =
   | 'no-token-provider'
   | 'provider-failed'
   | 'provider-timeout'
+  | 'peer-retrying'
   | 'unchanged'
   | 'invalid-argument';
 
@@ -176,6 +177,11 @@ const DESCRIBERS: Record<AccessTokenErrorReason, Describer> = {
   destroyed: () => [0, 'This AccessManager was destroyed.', 'Create a new one.'],
   'no-token-provider': () => [0, 'refresh() needs a tokenProvider.', 'Pass the tokenProvider option.'],
   'provider-failed': () => [0, 'The tokenProvider failed.', 'See error.cause; it is retried with backoff.'],
+  'peer-retrying': () => [
+    0,
+    "Another tab's tokenProvider just failed; this tab waits for its retry instead of calling too.",
+    'Nothing to do here; see the failing tab for the cause.',
+  ],
   'provider-timeout': (f) => [
     0,
     `The tokenProvider did not settle within ${f.timeoutMs} ms; it was aborted.`,

@@ -359,6 +359,8 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
       if (current && !this.#isRefreshDue(current) && (reason !== 'manual' || current !== before)) {
         return current.token;
       }
+      // Another tab's attempt just failed and it retries soon: one call per round, not one per tab.
+      if (this.#tabs?.peerWillRetry()) throw new AccessTokenError('peer-retrying');
       // Settles when aborted even if the provider ignores its signal, so a tab's lock is released.
       const token = await Promise.race([this.#provider!({ reason, signal }), whenAborted(signal)]);
       const delivered = this.updateToken(token);
@@ -397,7 +399,10 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     }
     // Acceptance happens before updateToken's first await, so the outcome is known right away.
     this.updateToken(token).catch(ignore);
-    return this.#current?.token === token;
+    const taken = this.#current?.token === token;
+    // A refresh waiting to retry (say, behind a peer's failures) can finish now.
+    if (taken) this.#refresher?.wake();
+    return taken;
   }
 
   #emitTokenError(error: AccessTokenError): void {
@@ -409,6 +414,9 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
       error instanceof AccessTokenError
         ? error
         : new AccessTokenError('provider-failed', {}, { cause: error });
+    if (reported.reason !== 'peer-retrying' && reported.reason !== 'destroyed') {
+      this.#tabs?.publishFailure(this.#clock.now() + failure.retryInMs);
+    }
     this.emit('refreshFailed', reported, failure);
   }
 }

@@ -6,7 +6,8 @@
 
 import type { Clock } from './clock';
 
-type TabMessage = { type: 'token'; token: string } | { type: 'request' };
+type TabMessage =
+  { type: 'token'; token: string } | { type: 'request' } | { type: 'failed'; retryAtMs: number };
 
 /** `navigator.locks`, where the browser has it. */
 function webLocks(): LockManager | undefined {
@@ -20,6 +21,7 @@ export class TabChannel {
   readonly #locks: LockManager;
   readonly #peerAnswers = new Set<() => void>();
   readonly #clock: Clock;
+  #peerRetryAtMs = -Infinity;
 
   /**
    * Opens the channel, or returns `null` where the browser lacks `BroadcastChannel` or
@@ -59,6 +61,9 @@ export class TabChannel {
       } else if (data?.type === 'request') {
         const token = currentToken();
         if (token !== null) this.publish(token);
+      } else if (data?.type === 'failed' && typeof data.retryAtMs === 'number') {
+        this.#peerRetryAtMs = Math.max(this.#peerRetryAtMs, data.retryAtMs);
+        for (const answered of [...this.#peerAnswers]) answered();
       }
     };
   }
@@ -76,14 +81,28 @@ export class TabChannel {
     return this.#locks.request(this.#lockName, { signal }, () => task(true)) as Promise<T>;
   }
 
+  /**
+   * Tells the other tabs that this tab's attempt failed and when it retries (wall-clock ms), so
+   * they wait for that retry instead of calling a failing token server too.
+   */
+  publishFailure(retryAtMs: number): void {
+    this.#channel.postMessage({ type: 'failed', retryAtMs } satisfies TabMessage);
+  }
+
+  /** Whether another tab's attempt failed and it has not retried yet: then this tab should wait. */
+  peerWillRetry(): boolean {
+    return this.#clock.now() < this.#peerRetryAtMs;
+  }
+
   /** Sends a token to every other tab with the same key. */
   publish(token: string): void {
     this.#channel.postMessage({ type: 'token', token } satisfies TabMessage);
   }
 
   /**
-   * Asks the other tabs for their token and waits until one is taken, or `timeoutMs`.
-   * @returns once a token was taken by `onToken`, or the time ran out.
+   * Asks the other tabs for their token and waits until one is taken, or one reports a failed
+   * attempt, or `timeoutMs`.
+   * @returns once a token was taken by `onToken`, a failure was heard, or the time ran out.
    */
   askPeers(timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {

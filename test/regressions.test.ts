@@ -193,3 +193,42 @@ describe('inspect: wording shared with the core', () => {
     expect(headerFindings.map((f) => `${f.message} ${f.remedy}`)).toEqual([coreMessage]);
   });
 });
+
+describe('shareAcrossTabs while the token server fails', () => {
+  it('calls the failing provider about once per round, not once per tab', async () => {
+    const countCalls = async (tabs: number) => {
+      fakeTabs();
+      const provider = vi.fn(() => Promise.reject(new Error('503 from the token server')));
+      const managers = Array.from(
+        { length: tabs },
+        () => new AccessManager(null, { tokenProvider: provider, shareAcrossTabs: 'app:alice' }),
+      );
+      await advance(2 * MINUTE);
+      for (const manager of managers) manager.destroy();
+      vi.unstubAllGlobals();
+      return provider.mock.calls.length;
+    };
+    const oneTab = await countCalls(1);
+    const threeTabs = await countCalls(3);
+    expect(oneTab).toBeGreaterThan(3);
+    // Without sharing the failure, three tabs make three times the calls of one.
+    expect(threeTabs).toBeLessThanOrEqual(oneTab + 2);
+  });
+
+  it('still ends with every tab holding the token once the server recovers', async () => {
+    fakeTabs();
+    let healthy = false;
+    const provider = vi.fn(() => (healthy ? mintToken() : Promise.reject(new Error('503'))));
+    const managers = Array.from(
+      { length: 3 },
+      () => new AccessManager(null, { tokenProvider: provider, shareAcrossTabs: 'app:alice' }),
+    );
+    await advance(10 * SECOND);
+    healthy = true;
+    await advance(MINUTE);
+    const tokens = managers.map((manager) => manager.token);
+    expect(tokens[0]).not.toBeNull();
+    expect(new Set(tokens).size).toBe(1);
+    for (const manager of managers) manager.destroy();
+  });
+});
