@@ -30,7 +30,7 @@ let failNextRequests = 0;
 let tokensMinted = 0;
 
 // Only the demo, the build and the two runtime dependencies are served: nothing else of the repo.
-const PUBLIC = ['examples/demo/', 'dist/', 'node_modules/jwt-decode/', 'node_modules/mitt/'];
+const PUBLIC = ['examples/', 'dist/', 'node_modules/jwt-decode/', 'node_modules/mitt/'];
 
 const server = createServer(async (req, res) => {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -55,7 +55,8 @@ const server = createServer(async (req, res) => {
       .writeHead(200, { 'content-type': 'application/json' })
       .end(JSON.stringify({ tokensMinted, failNextRequests }));
   }
-  const path = url.pathname === '/' ? 'examples/demo/index.html' : url.pathname.slice(1);
+  const page = url.pathname === '/' ? '/examples/demo/' : url.pathname;
+  const path = (page.endsWith('/') ? `${page}index.html` : page).slice(1);
   const file = normalize(join(root, path));
   if (!PUBLIC.some((prefix) => file.startsWith(join(root, prefix))))
     return res.writeHead(404).end('not found');
@@ -77,4 +78,7 @@ server.listen(port, '127.0.0.1', () => {
       : 'Using the credentials from TWILIO_ACCOUNT_SID / TWILIO_API_KEY / TWILIO_API_SECRET.',
   );
   console.log('Open it in several tabs to see one token shared across them. Ctrl+C to stop.');
+  console.log(
+    `The same from a plain <script> tag: http://127.0.0.1:${server.address().port}/examples/script-tag/`,
+  );
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
-export const name = 'npm start demo: token, clients, and the inspect paste box';
+export const name = 'npm start demo: token, clients, the inspect paste box, and the script-tag example';
 
 function startDemo(root) {
   const child = spawn(process.execPath, [join(root, 'scripts/start.js')], {
@@ -50,6 +50,17 @@ export default async function run({ browser, root }) {
     const report = await page.locator('#inspect-output').innerText();
     assert.match(report, /20101/);
     assert.match(report, /json-instead-of-token|not-a-string|malformed/);
+
+    // The plain-page example: the <script> tag build, no modules.
+    await page.goto(new URL('/examples/script-tag/', await url).href);
+    await page.waitForFunction(
+      () => document.getElementById('log').textContent.includes('client took'),
+      null,
+      {
+        timeout: 10_000,
+      },
+    );
+    assert.match(await page.locator('#log').innerText(), /tokenUpdated: script_tag_user/);
     assert.deepEqual(pageErrors, []);
   } finally {
     await page.close();
