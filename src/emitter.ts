@@ -98,8 +98,9 @@ export class EventEmitter<Events extends { [K in keyof Events]: unknown[] }> {
     let fired = false;
     const wrapped: Wrapped = Object.assign(
       (args: unknown[]) => {
-        // An emit nested in an earlier listener may already have called a once listener.
-        if (once && fired) return;
+        // An emit nested in an earlier listener may already have called a once listener, and an
+        // earlier listener may have closed the emitter (mitt calls a copy of the list).
+        if ((once && fired) || this.#closed) return;
         fired = true;
         if (once) this.#mitt.off(event, wrapped);
         try {

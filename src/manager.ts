@@ -38,6 +38,8 @@ interface CurrentToken {
 const PEER_ANSWER_MS = 200;
 // The provider is asked at least this long before exp, however short aboutToExpireMs is.
 const MIN_REFRESH_LEAD_MS = 60_000;
+// A tab skips at most this many attempts in a row to wait for a failing peer's retry.
+const MAX_PEER_WAITS = 3;
 /** When a token was issued, or (for one without iat) when it expires: which of two is newer. */
 const issuedOrExpires = (decoded: DecodedAccessToken): number =>
   (decoded.issuedAt ?? decoded.expires).getTime();
@@ -66,6 +68,10 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
   readonly #tabs: TabChannel | null = null;
   #current: CurrentToken | null = null;
   #latestPush: Promise<void> = Promise.resolve();
+  /** The token the refresh under way started from (a manual refresh must replace it). */
+  #refreshStartedFrom: CurrentToken | null = null;
+  /** How many attempts in a row were skipped to wait for another tab's retry. */
+  #peerWaits = 0;
   #destroyed = false;
 
   /**
@@ -177,7 +183,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     const recipients = this.#clients.recipients();
     this.emit('tokenUpdated', this);
     if (this.#current === current) {
-      this.#latestPush = this.#clients.push(recipients, {
+      const pushed = this.#clients.push(recipients, {
         token,
         decoded: current.decoded,
         clock: this.#clock,
@@ -185,6 +191,9 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
         onError: (error, client) => this.emit('clientError', error, client),
         isCurrent: () => this.#current === current,
       });
+      // A clientError listener may have pushed a newer token meanwhile: keep that as the latest.
+      if (this.#current === current) this.#latestPush = pushed;
+      else await pushed;
     }
     // When a listener accepted a newer token meanwhile, this resolves once that one is delivered.
     await this.#latestPush;
@@ -205,7 +214,9 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     if (this.#destroyed) throw new AccessTokenError('destroyed');
     if (!this.#refresher) throw new AccessTokenError('no-token-provider');
     this.#refresher.wake(); // "now": a refresh waiting to retry retries at once
-    return this.#refresher.run('manual');
+    const token = await this.#runRefresh('manual');
+    await this.#latestPush; // resolves once the clients have taken it
+    return token;
   }
 
   /**
@@ -341,13 +352,24 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
 
   #startRefresh(reason: RefreshReason): void {
     // Failures are reported as refreshFailed and tokenError; the loop retries by itself.
-    this.#refresher?.run(reason).catch(ignore);
+    this.#runRefresh(reason).catch(ignore);
   }
 
-  /** One refresh attempt: fetch from the provider (in one tab only, when shared) and accept the token. */
+  /** Starts a refresh run (or joins the one under way), remembering the token it started from. */
+  #runRefresh(reason: RefreshReason): Promise<string> {
+    if (!this.#refresher!.running) this.#refreshStartedFrom = this.#current;
+    return this.#refresher!.run(reason);
+  }
+
+  /**
+   * One refresh attempt: fetch from the provider (in one tab only, when shared) until the token is
+   * accepted. Handing it to the clients goes on after, outside the attempt's time limit.
+   */
   #attemptRefresh(reason: RefreshReason, signal: AbortSignal): Promise<string> {
-    const before = this.#current;
     const attempt = async (waited = false): Promise<string> => {
+      // Browsers grant a lock asynchronously: the manager may have been destroyed meanwhile.
+      if (signal.aborted) throw new AccessTokenError('destroyed');
+      const before = this.#refreshStartedFrom;
       // A new tab, or one that waited for the lock while another fetched: the others may have a
       // newer token, whose broadcast can arrive after the lock does. Ask before fetching again.
       if (this.#tabs && (this.#current === null || (waited && this.#current === before))) {
@@ -355,23 +377,43 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
         if (signal.aborted) throw new AccessTokenError('destroyed');
       }
       const current = this.#current;
-      // Another tab (or the app) brought a fresh token while this one waited: nothing to fetch.
+      // Another tab (or the app) brought a fresh token since the refresh began: nothing to fetch.
       if (current && !this.#isRefreshDue(current) && (reason !== 'manual' || current !== before)) {
         return current.token;
       }
-      // Another tab's attempt just failed and it retries soon: one call per round, not one per tab.
-      if (this.#tabs?.peerWillRetry()) throw new AccessTokenError('peer-retrying');
+      if (this.#shouldWaitForPeer(current)) throw new AccessTokenError('peer-retrying');
       // Settles when aborted even if the provider ignores its signal, so a tab's lock is released.
       const token = await Promise.race([this.#provider!({ reason, signal }), whenAborted(signal)]);
       const delivered = this.updateToken(token);
-      const accepted = this.#current;
-      // Other tabs get the token as soon as it is accepted, not after this tab's clients took it.
-      if (accepted?.token === token && !this.#isRefreshDue(accepted)) this.#tabs?.publish(token);
-      await delivered;
+      // Acceptance is synchronous: a refused token (or a destroyed manager) rejects at once.
+      if (this.#current?.token !== token) await delivered;
+      delivered.catch(ignore); // client failures are reported as clientError
       if (this.#isRefreshDue(this.#current!)) throw new AccessTokenError('unchanged');
+      this.#peerWaits = 0;
+      // Other tabs get the token as soon as it is accepted, not after this tab's clients took it.
+      if (!this.#destroyed) this.#tabs?.publish(token);
       return token;
     };
     return this.#tabs ? this.#tabs.withLock(signal, attempt) : attempt();
+  }
+
+  /**
+   * Whether to skip this attempt because another tab's attempt just failed and it retries soon:
+   * about one call per round instead of one per tab while the token server is down. Bounded, so
+   * a tab whose provider fails for its own reasons never starves a healthy one: a tab whose valid
+   * token is within the minimum lead of exp calls its own provider at once, and any tab does after
+   * skipping a few rounds in a row.
+   */
+  #shouldWaitForPeer(current: CurrentToken | null): boolean {
+    if (!this.#tabs?.peerWillRetry()) return false;
+    const leftMs = current ? current.expiresAtMs - this.#clock.now() : Infinity;
+    const aboutToLapse = leftMs > 0 && leftMs <= MIN_REFRESH_LEAD_MS;
+    if (aboutToLapse || this.#peerWaits >= MAX_PEER_WAITS) {
+      this.#peerWaits = 0;
+      return false;
+    }
+    this.#peerWaits += 1;
+    return true;
   }
 
   #isRefreshDue(current: CurrentToken): boolean {

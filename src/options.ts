@@ -98,7 +98,18 @@ export interface ResolvedOptions {
  *   would otherwise retry in a tight loop or fail every attempt at once).
  */
 export function resolveOptions(options: AccessManagerOptions): ResolvedOptions {
-  const { retry = {} } = options;
+  const { tokenProvider, shareAcrossTabs, clock } = options;
+  const retry = options.retry ?? {};
+  if (tokenProvider !== undefined && typeof tokenProvider !== 'function') {
+    throw invalidOption('tokenProvider', 'a function ({ reason, signal }) => token', tokenProvider);
+  }
+  if (typeof retry !== 'object') throw invalidOption('retry', 'an object { baseDelayMs, maxDelayMs }', retry);
+  if (shareAcrossTabs !== undefined && typeof shareAcrossTabs !== 'string') {
+    throw invalidOption('shareAcrossTabs', 'a string key', shareAcrossTabs);
+  }
+  if (clock !== undefined && typeof clock?.now !== 'function') {
+    throw invalidOption('clock', 'a Clock ({ now, setTimeout, clearTimeout, onWake })', clock);
+  }
   return {
     aboutToExpireMs: durationOption('aboutToExpireMs', options.aboutToExpireMs, 180_000, 0),
     clientTimeoutMs: durationOption('clientTimeoutMs', options.clientTimeoutMs, 10_000, 0),
@@ -111,14 +122,19 @@ export function resolveOptions(options: AccessManagerOptions): ResolvedOptions {
 function durationOption(name: string, value: number | undefined, fallback: number, minimum: 0 | 1): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !(value >= minimum) || !Number.isFinite(value)) {
-    throw new AccessTokenError('invalid-argument', {
-      field: `options.${name}`,
-      expected:
-        minimum === 0
-          ? 'a finite number of milliseconds, 0 or more'
-          : 'a finite number of milliseconds above 0',
-      received: typeof value === 'number' ? String(value) : describeInput(value),
-    });
+    const expected =
+      minimum === 0
+        ? 'a finite number of milliseconds, 0 or more'
+        : 'a finite number of milliseconds above 0';
+    throw invalidOption(name, expected, value);
   }
   return value;
+}
+
+function invalidOption(name: string, expected: string, value: unknown): AccessTokenError {
+  return new AccessTokenError('invalid-argument', {
+    field: `options.${name}`,
+    expected,
+    received: typeof value === 'number' ? String(value) : describeInput(value),
+  });
 }

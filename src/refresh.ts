@@ -153,6 +153,7 @@ export class RefreshLoop {
         if (this.#stopped) break;
         const retryInMs = backoffDelayMs(attempt, this.#settings.baseDelayMs, this.#settings.maxDelayMs);
         this.#settings.onFailure(error, { attempt, retryInMs });
+        if (this.#stopped) break; // a refreshFailed listener destroyed the manager
         await this.#pause(retryInMs);
       }
     }

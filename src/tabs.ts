@@ -22,6 +22,7 @@ export class TabChannel {
   readonly #peerAnswers = new Set<() => void>();
   readonly #clock: Clock;
   #peerRetryAtMs = -Infinity;
+  #closed = false;
 
   /**
    * Opens the channel, or returns `null` where the browser lacks `BroadcastChannel` or
@@ -57,6 +58,7 @@ export class TabChannel {
     this.#channel = new BroadcastChannel(this.#lockName);
     this.#channel.onmessage = ({ data }: MessageEvent<TabMessage>) => {
       if (data?.type === 'token' && typeof data.token === 'string') {
+        this.#peerRetryAtMs = -Infinity; // a tab succeeded: nobody is waiting to retry any more
         if (onToken(data.token)) for (const answered of [...this.#peerAnswers]) answered();
       } else if (data?.type === 'request') {
         const token = currentToken();
@@ -86,7 +88,7 @@ export class TabChannel {
    * they wait for that retry instead of calling a failing token server too.
    */
   publishFailure(retryAtMs: number): void {
-    this.#channel.postMessage({ type: 'failed', retryAtMs } satisfies TabMessage);
+    this.#post({ type: 'failed', retryAtMs });
   }
 
   /** Whether another tab's attempt failed and it has not retried yet: then this tab should wait. */
@@ -96,7 +98,12 @@ export class TabChannel {
 
   /** Sends a token to every other tab with the same key. */
   publish(token: string): void {
-    this.#channel.postMessage({ type: 'token', token } satisfies TabMessage);
+    this.#post({ type: 'token', token });
+  }
+
+  /** Posts to the other tabs; after {@link TabChannel.close}, nothing (a closed channel throws). */
+  #post(message: TabMessage): void {
+    if (!this.#closed) this.#channel.postMessage(message);
   }
 
   /**
@@ -113,12 +120,13 @@ export class TabChannel {
       };
       const timer = this.#clock.setTimeout(done, timeoutMs);
       this.#peerAnswers.add(done);
-      this.#channel.postMessage({ type: 'request' } satisfies TabMessage);
+      this.#post({ type: 'request' });
     });
   }
 
   /** Stops listening; pending `askPeers` calls resolve. */
   close(): void {
+    this.#closed = true;
     this.#channel.close();
     for (const answered of [...this.#peerAnswers]) answered();
   }

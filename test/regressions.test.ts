@@ -195,7 +195,8 @@ describe('inspect: wording shared with the core', () => {
 });
 
 describe('shareAcrossTabs while the token server fails', () => {
-  it('calls the failing provider about once per round, not once per tab', async () => {
+  it('calls a failing provider far less than once per tab per round', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5); // the same backoff in every tab: the worst case
     const countCalls = async (tabs: number) => {
       fakeTabs();
       const provider = vi.fn(() => Promise.reject(new Error('503 from the token server')));
@@ -211,8 +212,10 @@ describe('shareAcrossTabs while the token server fails', () => {
     const oneTab = await countCalls(1);
     const threeTabs = await countCalls(3);
     expect(oneTab).toBeGreaterThan(3);
-    // Without sharing the failure, three tabs make three times the calls of one.
-    expect(threeTabs).toBeLessThanOrEqual(oneTab + 2);
+    // Without sharing the failure, three tabs make three times the calls of one. With it, the
+    // other tabs wait for the failing tab's retry, but call their own provider after a few
+    // rounds in a row, so that a tab whose provider fails for its own reasons never starves them.
+    expect(threeTabs).toBeLessThan(1.5 * oneTab);
   });
 
   it('still ends with every tab holding the token once the server recovers', async () => {
