@@ -2,19 +2,11 @@ import { browserClock, type Clock } from './clock';
 import { ClientRegistry, type RegisterOptions, type TokenClient } from './clients';
 import { EventEmitter } from './emitter';
 import { AccessTokenError, attachFindings } from './errors';
+import { KeepAlive, MIN_REFRESH_LEAD_MS, type HeldToken } from './keepAlive';
 import { resolveOptions, type AccessManagerEvents, type AccessManagerOptions } from './options';
-import {
-  RefreshLoop,
-  whenAborted,
-  type RefreshFailure,
-  type RefreshReason,
-  type TokenProvider,
-} from './refresh';
 import { Alarm, expiryDeadlines } from './schedule';
-import { TabChannel } from './tabs';
 import {
   checkAccessTokenTimes,
-  decodeAccessToken,
   decodeWithoutFindings,
   describeInput,
   type AccessTokenGrants,
@@ -22,28 +14,12 @@ import {
 } from './token';
 
 /** Everything the manager knows about the token it holds. */
-interface CurrentToken {
-  token: string;
-  decoded: DecodedAccessToken;
+interface CurrentToken extends HeldToken {
   aboutToExpireAtMs: number;
-  expiresAtMs: number;
-  /** When the provider is asked for the next token: at the warning (a minute before exp at least), or half-way for short tokens. */
-  refreshAtMs: number;
   aboutToExpireFired: boolean;
   expiredFired: boolean;
   refreshStarted: boolean;
 }
-
-// How long a new tab waits for another tab to hand it a token before it fetches its own.
-const PEER_ANSWER_MS = 200;
-// The provider is asked at least this long before exp, however short aboutToExpireMs is.
-const MIN_REFRESH_LEAD_MS = 60_000;
-// A tab skips at most this many attempts in a row to wait for a failing peer's retry.
-const MAX_PEER_WAITS = 3;
-/** When a token was issued, or (for one without iat) when it expires: which of two is newer. */
-const issuedOrExpires = (decoded: DecodedAccessToken): number =>
-  (decoded.issuedAt ?? decoded.expires).getTime();
-const ignore = (): void => {};
 
 /**
  * Holds one Twilio access token for every SDK on the page: validates it, warns before it expires,
@@ -63,15 +39,9 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
   readonly #clientTimeoutMs: number;
   readonly #alarm: Alarm;
   readonly #stopWaking: () => void;
-  readonly #provider: TokenProvider | undefined;
-  readonly #refresher: RefreshLoop | undefined;
-  readonly #tabs: TabChannel | null = null;
+  readonly #keepAlive: KeepAlive;
   #current: CurrentToken | null = null;
   #latestPush: Promise<void> = Promise.resolve();
-  /** The token the refresh under way started from (a manual refresh must replace it). */
-  #refreshStartedFrom: CurrentToken | null = null;
-  /** How many attempts in a row were skipped to wait for another tab's retry. */
-  #peerWaits = 0;
   #destroyed = false;
 
   /**
@@ -89,27 +59,22 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     this.#clock = options.clock ?? browserClock;
     this.#alarm = new Alarm(this.#clock, () => this.#check(false));
     this.#stopWaking = this.#clock.onWake(() => this.check());
-    const { tokenProvider, shareAcrossTabs } = options;
-    if (shareAcrossTabs !== undefined) {
-      this.#tabs = TabChannel.open(
-        shareAcrossTabs,
-        (peerToken) => this.#adopt(peerToken),
-        () => (this.isExpired ? null : this.token),
-        this.#clock,
-      );
-    }
-    if (tokenProvider) {
-      this.#provider = tokenProvider;
-      this.#refresher = new RefreshLoop({
+    this.#keepAlive = new KeepAlive(
+      {
+        held: () => this.#current,
+        updateToken: (next) => this.updateToken(next),
+        reportFailure: (error, failure) => this.emit('refreshFailed', error, failure),
+      },
+      {
         clock: this.#clock,
-        attempt: (reason, signal) => this.#attemptRefresh(reason, signal),
-        onFailure: (error, failure) => this.#emitRefreshFailed(error, failure),
+        provider: options.tokenProvider,
+        shareAcrossTabs: options.shareAcrossTabs,
         baseDelayMs,
         maxDelayMs,
         pauseWhenHidden: options.pauseWhenHidden === true,
         attemptTimeoutMs: refreshTimeoutMs,
-      });
-    }
+      },
+    );
     let accepted = false;
     if (token !== undefined && token !== null) {
       try {
@@ -120,7 +85,9 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
       }
     }
     // Asked after the constructor returns, so listeners added right away hear how it went.
-    if (!accepted && this.#refresher) void Promise.resolve().then(() => this.#startRefresh('initial'));
+    if (!accepted && this.#keepAlive.hasProvider) {
+      void Promise.resolve().then(() => this.#keepAlive.start('initial'));
+    }
   }
 
   /** The current token, or `null` before the first one. */
@@ -212,9 +179,8 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    */
   async refresh(): Promise<string> {
     if (this.#destroyed) throw new AccessTokenError('destroyed');
-    if (!this.#refresher) throw new AccessTokenError('no-token-provider');
-    this.#refresher.wake(); // "now": a refresh waiting to retry retries at once
-    const token = await this.#runRefresh('manual');
+    this.#keepAlive.wake(); // "now": a refresh waiting to retry retries at once
+    const token = await this.#keepAlive.run('manual');
     await this.#latestPush; // resolves once the clients have taken it
     return token;
   }
@@ -256,7 +222,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    * @example document.addEventListener('resume', () => manager.check());
    */
   check(): void {
-    this.#refresher?.wake();
+    this.#keepAlive.wake();
     this.#check(true);
   }
 
@@ -277,15 +243,16 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
       this.emit('tokenExpired', this);
       if (this.#current !== current || this.#destroyed) return;
     }
-    if (this.#refresher && !current.refreshStarted && nowMs >= current.refreshAtMs) {
+    const { hasProvider } = this.#keepAlive;
+    if (hasProvider && !current.refreshStarted && nowMs >= current.refreshAtMs) {
       current.refreshStarted = true;
-      this.#startRefresh(waking ? 'wake' : nowMs >= current.expiresAtMs ? 'expired' : 'about-to-expire');
+      this.#keepAlive.start(waking ? 'wake' : nowMs >= current.expiresAtMs ? 'expired' : 'about-to-expire');
     }
     this.#alarm.set(
       Math.min(
         current.aboutToExpireFired ? Infinity : current.aboutToExpireAtMs,
         current.expiredFired ? Infinity : current.expiresAtMs,
-        current.refreshStarted || !this.#refresher ? Infinity : current.refreshAtMs,
+        current.refreshStarted || !hasProvider ? Infinity : current.refreshAtMs,
       ),
     );
   }
@@ -299,8 +266,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     this.#destroyed = true;
     this.#alarm.clear();
     this.#stopWaking();
-    this.#refresher?.stop();
-    this.#tabs?.close();
+    this.#keepAlive.stop();
     this.#clients.clear();
     this.closeEvents();
   }
@@ -350,115 +316,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     return current;
   }
 
-  #startRefresh(reason: RefreshReason): void {
-    // Failures are reported as refreshFailed and tokenError; the loop retries by itself.
-    this.#runRefresh(reason).catch(ignore);
-  }
-
-  /** Starts a refresh run (or joins the one under way), remembering the token it started from. */
-  #runRefresh(reason: RefreshReason): Promise<string> {
-    if (!this.#refresher!.running) this.#refreshStartedFrom = this.#current;
-    return this.#refresher!.run(reason);
-  }
-
-  /**
-   * One refresh attempt: fetch from the provider (in one tab only, when shared) until the token is
-   * accepted. Handing it to the clients goes on after, outside the attempt's time limit.
-   */
-  #attemptRefresh(reason: RefreshReason, signal: AbortSignal): Promise<string> {
-    const attempt = async (waited = false): Promise<string> => {
-      // Browsers grant a lock asynchronously: the manager may have been destroyed meanwhile.
-      if (signal.aborted) throw new AccessTokenError('destroyed');
-      const before = this.#refreshStartedFrom;
-      // A new tab, or one that waited for the lock while another fetched: the others may have a
-      // newer token, whose broadcast can arrive after the lock does. Ask before fetching again.
-      if (this.#tabs && (this.#current === null || (waited && this.#current === before))) {
-        await this.#tabs.askPeers(PEER_ANSWER_MS);
-        if (signal.aborted) throw new AccessTokenError('destroyed');
-      }
-      const current = this.#current;
-      // Another tab (or the app) brought a fresh token since the refresh began: nothing to fetch.
-      if (current && !this.#isRefreshDue(current) && (reason !== 'manual' || current !== before)) {
-        return current.token;
-      }
-      if (this.#shouldWaitForPeer(current)) throw new AccessTokenError('peer-retrying');
-      // Settles when aborted even if the provider ignores its signal, so a tab's lock is released.
-      const token = await Promise.race([this.#provider!({ reason, signal }), whenAborted(signal)]);
-      const delivered = this.updateToken(token);
-      // Acceptance is synchronous: a refused token (or a destroyed manager) rejects at once.
-      if (this.#current?.token !== token) await delivered;
-      delivered.catch(ignore); // client failures are reported as clientError
-      if (this.#isRefreshDue(this.#current!)) throw new AccessTokenError('unchanged');
-      this.#peerWaits = 0;
-      // Other tabs get the token as soon as it is accepted, not after this tab's clients took it.
-      if (!this.#destroyed) this.#tabs?.publish(token);
-      return token;
-    };
-    return this.#tabs ? this.#tabs.withLock(signal, attempt) : attempt();
-  }
-
-  /**
-   * Whether to skip this attempt because another tab's attempt just failed and it retries soon:
-   * about one call per round instead of one per tab while the token server is down. Bounded, so
-   * a tab whose provider fails for its own reasons never starves a healthy one: a tab whose valid
-   * token is within the minimum lead of exp calls its own provider at once, and any tab does after
-   * skipping a few rounds in a row.
-   */
-  #shouldWaitForPeer(current: CurrentToken | null): boolean {
-    if (!this.#tabs?.peerWillRetry()) return false;
-    const leftMs = current ? current.expiresAtMs - this.#clock.now() : Infinity;
-    const aboutToLapse = leftMs > 0 && leftMs <= MIN_REFRESH_LEAD_MS;
-    if (aboutToLapse || this.#peerWaits >= MAX_PEER_WAITS) {
-      this.#peerWaits = 0;
-      return false;
-    }
-    this.#peerWaits += 1;
-    return true;
-  }
-
-  #isRefreshDue(current: CurrentToken): boolean {
-    return this.#clock.now() >= current.refreshAtMs;
-  }
-
-  /**
-   * Takes a token another tab sent, if it is newer than the one held and for the same user and
-   * account; validated like any other.
-   * @returns whether it is now the current token.
-   */
-  #adopt(token: string): boolean {
-    const held = this.#current?.decoded;
-    let incoming: DecodedAccessToken | undefined;
-    try {
-      incoming = decodeAccessToken(token, { nowMs: false });
-    } catch {
-      // Not even decodable: updateToken reports it as tokenError.
-    }
-    if (held && incoming) {
-      // Another user's tab on the same key is a misconfigured key, not a token to take (nor an
-      // error to report at each of its refreshes).
-      if (incoming.identity !== held.identity || incoming.accountSid !== held.accountSid) return false;
-      if (issuedOrExpires(incoming) <= issuedOrExpires(held)) return false;
-    }
-    // Acceptance happens before updateToken's first await, so the outcome is known right away.
-    this.updateToken(token).catch(ignore);
-    const taken = this.#current?.token === token;
-    // A refresh waiting to retry (say, behind a peer's failures) can finish now.
-    if (taken) this.#refresher?.wake();
-    return taken;
-  }
-
   #emitTokenError(error: AccessTokenError): void {
     this.emit('tokenError', error, this);
-  }
-
-  #emitRefreshFailed(error: unknown, failure: RefreshFailure): void {
-    const reported =
-      error instanceof AccessTokenError
-        ? error
-        : new AccessTokenError('provider-failed', {}, { cause: error });
-    if (reported.reason !== 'peer-retrying' && reported.reason !== 'destroyed') {
-      this.#tabs?.publishFailure(this.#clock.now() + failure.retryInMs);
-    }
-    this.emit('refreshFailed', reported, failure);
   }
 }
