@@ -59,13 +59,13 @@ export class TabChannel {
     this.#channel.onmessage = ({ data }: MessageEvent<TabMessage>) => {
       if (data?.type === 'token' && typeof data.token === 'string') {
         this.#peerRetryAtMs = -Infinity; // a tab succeeded: nobody is waiting to retry any more
-        if (onToken(data.token)) for (const answered of [...this.#peerAnswers]) answered();
+        if (onToken(data.token)) this.#answerPeers();
       } else if (data?.type === 'request') {
         const token = currentToken();
         if (token !== null) this.publish(token);
       } else if (data?.type === 'failed' && typeof data.retryAtMs === 'number') {
         this.#peerRetryAtMs = Math.max(this.#peerRetryAtMs, data.retryAtMs);
-        for (const answered of [...this.#peerAnswers]) answered();
+        this.#answerPeers();
       }
     };
   }
@@ -128,6 +128,11 @@ export class TabChannel {
   close(): void {
     this.#closed = true;
     this.#channel.close();
+    this.#answerPeers();
+  }
+
+  /** Ends every pending {@link TabChannel.askPeers} wait. */
+  #answerPeers(): void {
     for (const answered of [...this.#peerAnswers]) answered();
   }
 }

@@ -108,10 +108,12 @@ export const EXPECTED_HEADER = { typ: 'JWT', alg: 'HS256', cty: 'twilio-fpa;v=1'
 /** @internal */
 export const EXP_IN_MS_THRESHOLD = 1e11;
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
+/** @internal Whether `value` is a plain JSON object (not null, not an array). */
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const isFiniteNumber = (value: unknown): value is number =>
+/** @internal Whether `value` is a finite number, as JWT times must be. */
+export const isFiniteNumber = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value);
 
 /**
@@ -134,15 +136,24 @@ export function describeInput(value: unknown): string {
   return `a string of ${value.length} characters in ${parts} part${parts === 1 ? '' : 's'}`;
 }
 
-function decodePart(token: string, part: 'header' | 'payload'): Record<string, unknown> {
-  let decoded: unknown;
+/**
+ * @internal Decodes the header or the payload of a JWT with `jwt-decode`, without throwing.
+ * @returns the decoded object, or `undefined` when the part is missing or not base64url JSON of an
+ *   object. jwt-decode's messages can quote the decoded text, so none is passed on.
+ * @example readPart(token, 'payload')?.exp
+ */
+export function readPart(token: string, part: 'header' | 'payload'): Record<string, unknown> | undefined {
   try {
-    decoded = jwtDecode(token, { header: part === 'header' });
+    const decoded: unknown = jwtDecode(token, { header: part === 'header' });
+    return isRecord(decoded) ? decoded : undefined;
   } catch {
-    // jwt-decode's messages can quote the decoded text: never pass them on.
-    throw new AccessTokenError('undecodable', { field: part });
+    return undefined;
   }
-  if (!isRecord(decoded)) throw new AccessTokenError('undecodable', { field: part });
+}
+
+function decodePart(token: string, part: 'header' | 'payload'): Record<string, unknown> {
+  const decoded = readPart(token, part);
+  if (!decoded) throw new AccessTokenError('undecodable', { field: part });
   return decoded;
 }
 

@@ -7,10 +7,12 @@ import {
   describeSid,
   EXPECTED_HEADER,
   headerFaults,
+  isFiniteNumber,
+  isRecord,
+  readPart as decodePart,
 } from '../token';
 import { coreFinding, finding, ON_SERVER } from './finding';
 import type { Finding } from './finding';
-import { decodePart, isFiniteNumber, isRecord } from './json';
 
 /** What could be decoded of a token, and what is wrong with its shape and claims. */
 export interface CheckedClaims {

@@ -1,7 +1,7 @@
 // The identity and grants: what each SDK needs, what Voice refuses, and keys no SDK knows.
 import { coreFinding, finding, ON_SERVER, quote } from './finding';
 import type { Finding } from './finding';
-import { isRecord } from './json';
+import { isRecord } from '../token';
 
 /**
  * An SDK a token may be meant for, as `inspectAccessToken`'s `forSdk` names it.

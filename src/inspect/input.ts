@@ -1,7 +1,7 @@
 // What was passed where the bare token string belongs, and how to get the token out of it.
 import { finding, ON_CLIENT, ON_SERVER, quote } from './finding';
 import type { Finding } from './finding';
-import { isRecord } from './json';
+import { isRecord } from '../token';
 
 /** The token found in the input, and the findings about how it was wrapped. */
 export interface UnwrappedInput {

@@ -3,12 +3,12 @@ import { formatDuration } from '../errors';
 import {
   EXP_IN_MS_THRESHOLD,
   guessLifetimeUnitMistake,
+  isFiniteNumber,
   MAX_TOKEN_LIFETIME_SECONDS,
   NOT_BEFORE_TOLERANCE_MS,
 } from '../token';
 import { coreFinding, finding, ON_CLIENT, ON_SERVER } from './finding';
 import type { Finding } from './finding';
-import { isFiniteNumber } from './json';
 
 /**
  * The shortest lifetime the platform supports, in seconds: SDKs warn of expiry 3 minutes ahead.
