@@ -53,3 +53,41 @@ export function launchChromium() {
     ],
   });
 }
+
+/**
+ * Waits until the text of `selector` matches every pattern, then returns that text. A spec asserts
+ * on what the page shows only once the page has shown it: reading the text at once races the
+ * page's own timers (a client that takes its token 150 ms later, a log line written after a fetch).
+ * On timeout the error names the patterns still missing and quotes the text as it stood.
+ *
+ * @param {import('playwright-core').Page} page
+ * @param {string} selector
+ * @param {RegExp[]} patterns
+ * @param {{ timeoutMs?: number }} [options]
+ * @returns {Promise<string>}
+ */
+export async function waitForText(page, selector, patterns, { timeoutMs = 10_000 } = {}) {
+  const sources = patterns.map((pattern) => [pattern.source, pattern.flags]);
+  try {
+    await page.waitForFunction(
+      ({ selector, sources }) => {
+        const text = document.querySelector(selector)?.textContent ?? '';
+        return sources.every(([source, flags]) => new RegExp(source, flags).test(text));
+      },
+      { selector, sources },
+      { timeout: timeoutMs },
+    );
+  } catch (error) {
+    const text =
+      (await page
+        .locator(selector)
+        .textContent()
+        .catch(() => null)) ?? '(no element)';
+    const missing = patterns.filter((pattern) => !pattern.test(text));
+    throw new Error(
+      `${selector} did not show ${missing.join(', ')} within ${timeoutMs} ms (${error.message.split('\n')[0]}). Text:\n${text}`,
+      { cause: error },
+    );
+  }
+  return page.locator(selector).innerText();
+}
