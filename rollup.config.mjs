@@ -19,6 +19,16 @@ const copyDeclarationsForCommonJs = () => ({
   },
 });
 
+/**
+ * Points inspect's declaration merging (`declare module '../errors'`, which adds `findings` to
+ * AccessTokenError) at the built core's declarations: the source path means nothing in dist/, and
+ * TypeScript merges through the name the core exports, not through the shared chunk's alias.
+ */
+const augmentBuiltCore = () => ({
+  name: 'augment-built-core',
+  renderChunk: (code) => code.replaceAll("declare module '../errors'", "declare module './index.js'"),
+});
+
 export default [
   {
     input: entries,
@@ -55,7 +65,7 @@ export default [
   {
     input: entries,
     external,
-    plugins: [dts(), copyDeclarationsForCommonJs()],
+    plugins: [dts(), augmentBuiltCore(), copyDeclarationsForCommonJs()],
     output: {
       dir: 'dist',
       format: 'es',

@@ -1,13 +1,15 @@
 // inspectAccessToken: every check, in the order the core runs them, collected instead of thrown.
-import { AccessTokenError, describeReason } from '../errors';
-import { decodeWithoutFindings, describeInput } from '../token';
-import { checkClaims } from './claims';
+import { describeReason } from '../errors';
+import type { AccessTokenErrorFacts, AccessTokenErrorReason } from '../errors';
+import { checkToken, describeInput } from '../token';
+import type { TokenReading } from '../token';
+import { accountSidInIssuer, apiKeySidInSubject, checkKeyId, notAnAccessToken } from './claims';
 import { coreFinding, finding } from './finding';
 import type { Finding, FindingSeverity } from './finding';
 import { checkGrants, SDK_NAMES } from './grants';
 import type { SdkName } from './grants';
 import { unwrapInput } from './input';
-import { checkTimes } from './times';
+import { describeTimes, unitMistake } from './times';
 import type { AccessTokenTimes } from './times';
 
 /**
@@ -93,41 +95,62 @@ function readOptions(options: InspectAccessTokenOptions): {
   return { nowMs, sdks, findings };
 }
 
-/** The finding for the error the core throws for `input`, if it throws one. */
-function coreVerdict(input: unknown, nowMs: number): Finding | undefined {
-  try {
-    decodeWithoutFindings(input, { nowMs });
-    return undefined;
-  } catch (error) {
-    return error instanceof AccessTokenError ? coreFinding('error', error.reason, error.facts) : undefined;
-  }
+/** One problem the core's checks found, with the facts the core would word it from. */
+interface Fault {
+  reason: AccessTokenErrorReason;
+  facts: AccessTokenErrorFacts;
+}
+
+/** Runs the core's checks without stopping at the first fault, and collects every fault. */
+function collectFaults(input: unknown, nowMs: number): { reading: TokenReading; faults: Fault[] } {
+  const faults: Fault[] = [];
+  const reading = checkToken(input, nowMs, (reason, facts = {}) => faults.push({ reason, facts }));
+  return { reading, faults };
+}
+
+/** A core fault as a finding, followed by the inspector's findings about its likely cause. */
+function causesOf({ reason, facts }: Fault, { payload }: TokenReading): Finding[] {
+  if (payload === null) return [];
+  if (reason === 'invalid-header' && facts.field === 'cty') return notAnAccessToken(payload);
+  if (reason === 'invalid-issuer') return accountSidInIssuer(payload);
+  if (reason === 'invalid-subject') return apiKeySidInSubject(payload);
+  if (reason === 'ttl-too-long') return unitMistake(payload.exp, facts);
+  return [];
 }
 
 function inspect(input: unknown, options: InspectAccessTokenOptions): AccessTokenInspection {
   const { nowMs, sdks, findings: optionFindings } = readOptions(options);
+  // The core's verdict on the input as given: the first fault, worded as the error it throws.
+  const asGiven = collectFaults(input, nowMs);
+  const [verdict] = asGiven.faults;
   const unwrapped = unwrapInput(input);
-  const claims = unwrapped.token === undefined ? undefined : checkClaims(unwrapped.token);
-  const payload = claims?.payload ?? null;
-  const { times, findings: timeFindings } = checkTimes(payload, nowMs, options.now !== undefined);
-  const found = [
-    coreVerdict(input, nowMs),
+  // Every fault of the token inside the input (the same run when the input was the bare token).
+  const { reading, faults } =
+    unwrapped.token === input
+      ? asGiven
+      : unwrapped.token === undefined
+        ? {}
+        : collectFaults(unwrapped.token, nowMs);
+  const findings: Finding[] = [
+    ...(verdict ? [coreFinding('error', verdict.reason, verdict.facts)] : []),
     ...optionFindings,
     ...unwrapped.findings,
-    ...(claims?.findings ?? []),
-    ...timeFindings,
-    ...checkGrants(payload, sdks),
   ];
-  const findings: Finding[] = [];
-  for (const item of found) {
-    const seen = findings.some((kept) => kept.reason === item?.reason && kept.message === item.message);
-    if (item !== undefined && !seen) findings.push(item);
+  for (const fault of faults ?? []) {
+    if (fault !== verdict) findings.push(coreFinding('error', fault.reason, fault.facts));
+    if (reading) findings.push(...causesOf(fault, reading));
   }
+  const issuerValid = reading !== undefined && !faults?.some(({ reason }) => reason === 'invalid-issuer');
+  if (reading) findings.push(...checkKeyId(reading, issuerValid));
+  const payload = reading?.payload ?? null;
+  const { times, findings: timeFindings } = describeTimes(reading, nowMs, options.now !== undefined);
+  findings.push(...timeFindings, ...checkGrants(payload, sdks));
   findings.sort((a, b) => RANK[a.severity] - RANK[b.severity]);
   const worst = findings[0]?.severity;
   return {
     status: worst === 'error' ? 'error' : worst === 'warning' ? 'warning' : 'ok',
     received: describeInput(input),
-    header: claims?.header ?? null,
+    header: reading?.header ?? null,
     payload,
     times,
     findings,
@@ -169,7 +192,7 @@ export function inspectAccessToken(
       received: 'a value that could not be read',
       header: null,
       payload: null,
-      times: checkTimes(null, Date.now(), false).times,
+      times: describeTimes(undefined, Date.now(), false).times,
       findings: [
         finding(
           'error',
