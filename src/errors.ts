@@ -94,7 +94,8 @@ const clientLabel = (name: string | undefined): string =>
 export const ON_SERVER = 'On your token server, ';
 /** @internal The start of a remedy to apply where the token is fetched and passed on. */
 export const ON_CLIENT = 'In your client code, ';
-const MINT = ON_SERVER + 'mint with a Twilio helper library (AccessToken).';
+// A literal, not ON_SERVER + …: minifiers keep a concatenation even when nothing uses it.
+const MINT = 'On your token server, mint with a Twilio helper library (AccessToken).';
 
 type Describer = (facts: AccessTokenErrorFacts) => [message: string, remedy: string];
 
@@ -208,16 +209,10 @@ export const TROUBLESHOOTING =
   'See https://www.npmjs.com/package/access-manager#troubleshooting or run npx access-manager inspect.';
 
 /**
- * The platform code, the cause in words, and the remedy for one reason. Always in full words,
- * in every build: `access-manager/inspect` words its findings with it.
- *
- * @param reason - why the token was refused.
- * @param facts - printable facts that make the wording concrete.
- * @returns the code, message and remedy.
- * @example
- * describeReason('ttl-too-long', { seconds: 3_600_000, unit: 'ttl-in-ms' }).code // 20157
+ * @internal The code, cause and remedy of a reason in full words, in every build:
+ * `access-manager/inspect` words its findings with it, and development builds their errors.
  */
-export function describeReason(
+export function wordReason(
   reason: AccessTokenErrorReason,
   facts: AccessTokenErrorFacts = {},
 ): ReasonDescription {
@@ -235,15 +230,40 @@ export function describeReason(
 function wordsInDevelopment(
   reason: AccessTokenErrorReason,
   facts: AccessTokenErrorFacts,
-): readonly [message: string, remedy: string] | undefined {
+): ReasonDescription | undefined {
   try {
-    if (process.env.NODE_ENV !== 'production') return DESCRIBERS[reason](facts);
+    if (process.env.NODE_ENV !== 'production') return wordReason(reason, facts);
   } catch {
     // No `process`: an ES module loaded by a browser without a bundler. A typeof guard instead of
     // this catch would keep the words in production bundles too, as no bundler folds
     // `typeof process`; so such a page gets the short message rather than a ReferenceError.
   }
   return undefined;
+}
+
+/**
+ * The platform code, the cause in words, and the remedy for one reason: the parts of an
+ * {@link AccessTokenError}'s message. In a production build, the cause names the reason and the
+ * code, and the remedy says where the full words are (`access-manager/inspect` always has them).
+ *
+ * @param reason - why the token was refused.
+ * @param facts - printable facts that make the wording concrete.
+ * @returns the code, message and remedy.
+ * @example
+ * describeReason('ttl-too-long', { seconds: 3_600_000, unit: 'ttl-in-ms' }).code // 20157
+ */
+export function describeReason(
+  reason: AccessTokenErrorReason,
+  facts: AccessTokenErrorFacts = {},
+): ReasonDescription {
+  const code = CODES[reason] ?? 0;
+  return (
+    wordsInDevelopment(reason, facts) ?? {
+      code,
+      message: `${reason} (code ${code}), worded in development builds.`,
+      remedy: TROUBLESHOOTING,
+    }
+  );
 }
 
 /**
@@ -255,7 +275,7 @@ function wordsInDevelopment(
  *
  * In a production build (`process.env.NODE_ENV` is `"production"`), the message is short: it
  * names the reason and the code and where the full explanation is; `code`, `reason`, `facts` and
- * `cause` are the same in every build, and {@link describeReason} gives the full words.
+ * `cause` are the same in every build.
  *
  * @example
  * manager.on('tokenError', (error) => {
@@ -286,9 +306,7 @@ export class AccessTokenError extends Error {
     facts: AccessTokenErrorFacts = {},
     options?: { cause?: unknown },
   ) {
-    const code = CODES[reason] ?? 0;
-    const [message = `${reason} (code ${code}), worded in development builds.`, remedy = TROUBLESHOOTING] =
-      wordsInDevelopment(reason, facts) ?? [];
+    const { code, message, remedy } = describeReason(reason, facts);
     super(`${message} ${remedy}`, options);
     this.name = 'AccessTokenError';
     this.code = code;

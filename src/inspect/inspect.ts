@@ -1,5 +1,5 @@
 // inspectAccessToken: every check, in the order the core runs them, collected instead of thrown.
-import { describeReason } from '../errors';
+import { wordReason } from '../errors';
 import type { AccessTokenErrorFacts, AccessTokenErrorReason } from '../errors';
 import { checkToken, describeInput } from '../token';
 import type { TokenReading } from '../token';
@@ -186,7 +186,7 @@ export function inspectAccessToken(
     return inspect(input, options ?? {});
   } catch {
     // Only a hostile input (a throwing getter or proxy) can get here: say so instead of throwing.
-    const { message } = describeReason('not-a-string', { received: 'a value that could not be read' });
+    const { message } = wordReason('not-a-string', { received: 'a value that could not be read' });
     return {
       status: 'error',
       received: 'a value that could not be read',
