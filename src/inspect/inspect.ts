@@ -57,7 +57,7 @@ export interface AccessTokenInspection {
   times: AccessTokenTimes;
   /**
    * Every problem found, errors first. When the core would refuse the token, the first finding has
-   * the code, reason and wording of the {@link AccessTokenError} it would throw.
+   * the code, reason and wording of the `AccessTokenError` it would throw.
    */
   findings: Finding[];
   /** The time the token was judged against, in milliseconds since the epoch. */
@@ -163,7 +163,7 @@ function inspect(input: unknown, options: InspectAccessTokenOptions): AccessToke
  * problem found, each with its cause and what to change, on the token server or in the client.
  *
  * It checks what the core checks (with the same codes, reasons and wording as
- * {@link AccessTokenError}) but does not stop at the first problem, and adds the usual mistakes:
+ * `AccessTokenError`) but does not stop at the first problem, and adds the usual mistakes:
  * a lifetime in milliseconds or under 3 minutes, clocks that differ, the JSON or an HTML page
  * passed instead of the token, swapped SIDs, a missing identity or grant, an identity Voice
  * refuses, unknown grant keys. The signature is not checked (only the secret's holder can).
