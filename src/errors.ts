@@ -201,11 +201,8 @@ const CODES: Partial<Record<AccessTokenErrorReason, number>> = {
   'ttl-too-long': 20157,
 };
 
-/**
- * Where the full explanation of every reason is, for the short messages of production builds.
- * @internal
- */
-export const TROUBLESHOOTING =
+/** Where the full explanation of every reason is, for the short messages of production builds. */
+const TROUBLESHOOTING =
   'See https://www.npmjs.com/package/access-manager#troubleshooting or run npx access-manager inspect.';
 
 /**

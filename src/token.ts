@@ -245,6 +245,24 @@ function checkTimesAt(
 
 const inMs = (seconds: number | null): number | undefined => (seconds === null ? undefined : seconds * 1000);
 
+/** The checks of the header's fields, in order: each field that is not as Twilio writes it. */
+function checkHeader(header: Record<string, unknown>, fault: FaultSink): void {
+  for (const field of ['typ', 'alg', 'cty'] as const) {
+    const actual = header[field];
+    if (actual === EXPECTED_HEADER[field]) continue;
+    fault('invalid-header', {
+      field,
+      expected: JSON.stringify(EXPECTED_HEADER[field]),
+      actual:
+        typeof actual === 'string'
+          ? JSON.stringify(actual.slice(0, 32))
+          : actual === undefined
+            ? 'missing'
+            : `a ${typeof actual}`,
+    });
+  }
+}
+
 /** The checks of the payload's claims and times, in the order {@link checkToken} documents. */
 function checkPayload(payload: Record<string, unknown>, nowMs: number | false, fault: FaultSink) {
   const { iss, sub, grants } = payload;
@@ -293,30 +311,18 @@ export function checkToken(input: unknown, nowMs: number | false, fault: FaultSi
     return NOTHING_READ;
   }
   const parts = input.split('.');
-  const readable = (index: number): boolean => BASE64URL_PART.test(parts[index] ?? '');
   const malformed = parts.length !== 3 || !parts.every((part) => BASE64URL_PART.test(part));
   if (malformed) fault('malformed', { received: describeInput(input) });
   // A token cut short (no signature) or with a damaged part still shows what its other parts hold.
-  const header = parts.length >= 2 && readable(0) ? readPart(parts[0] ?? '') : null;
-  const payload = parts.length >= 2 && readable(1) ? readPart(parts[1] ?? '') : null;
+  const read = (index: number): Record<string, unknown> | null => {
+    const part = parts[index] ?? '';
+    return parts.length >= 2 && BASE64URL_PART.test(part) ? readPart(part) : null;
+  };
+  const [header, payload] = [read(0), read(1)];
   if (malformed && header === null && payload === null) return NOTHING_READ;
   if (header === null) fault('undecodable', { field: 'header' });
   if (payload === null) fault('undecodable', { field: 'payload' });
-  for (const field of ['typ', 'alg', 'cty'] as const) {
-    const actual = header?.[field];
-    if (header !== null && actual !== EXPECTED_HEADER[field]) {
-      fault('invalid-header', {
-        field,
-        expected: JSON.stringify(EXPECTED_HEADER[field]),
-        actual:
-          typeof actual === 'string'
-            ? JSON.stringify(actual.slice(0, 32))
-            : actual === undefined
-              ? 'missing'
-              : `a ${typeof actual}`,
-      });
-    }
-  }
+  if (header !== null) checkHeader(header, fault);
   if (payload === null) return { ...NOTHING_READ, header };
   return { header, payload, ...checkPayload(payload, nowMs, fault) };
 }
