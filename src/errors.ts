@@ -1,9 +1,9 @@
 /**
  * Why a token (or a step that handles one) was refused.
  *
- * Each reason is stable: apps may switch on it. The table in {@link describeReason} holds the
- * platform error code, the wording of the cause, and the remedy, so the core's errors and the
- * `access-manager/inspect` report say the same thing in the same words.
+ * Each reason is stable: apps may switch on it. Each has a platform error code, and words for its
+ * cause and remedy (see {@link describeReason}), so the core's errors (in development builds) and
+ * the `access-manager/inspect` report say the same thing in the same words.
  */
 export type AccessTokenErrorReason =
   | 'not-a-string'
@@ -99,7 +99,8 @@ const MINT = 'On your token server, mint with a Twilio helper library (AccessTok
 
 type Describer = (facts: AccessTokenErrorFacts) => [message: string, remedy: string];
 
-// Terse on purpose: this wording ships in the core bundle. The inspect report adds detail.
+// Terse on purpose: this wording ships in development bundles and in inspect, which adds detail.
+// Production bundles drop it (see wordsInDevelopment).
 const DESCRIBERS: Record<AccessTokenErrorReason, Describer> = {
   'not-a-string': (f) => [
     `Expected the token as a string, got ${f.received}.`,
