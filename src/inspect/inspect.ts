@@ -108,7 +108,7 @@ function collectFaults(input: unknown, nowMs: number): { reading: TokenReading; 
   return { reading, faults };
 }
 
-/** A core fault as a finding, followed by the inspector's findings about its likely cause. */
+/** The inspector's findings about the likely cause of one of the core's faults, if it knows one. */
 function causesOf({ reason, facts }: Fault, { payload }: TokenReading): Finding[] {
   if (payload === null) return [];
   if (reason === 'invalid-header' && facts.field === 'cty') return notAnAccessToken(payload);
@@ -125,23 +125,26 @@ function inspect(input: unknown, options: InspectAccessTokenOptions): AccessToke
   const [verdict] = asGiven.faults;
   const unwrapped = unwrapInput(input);
   // Every fault of the token inside the input (the same run when the input was the bare token).
-  const { reading, faults } =
+  const inside =
     unwrapped.token === input
       ? asGiven
       : unwrapped.token === undefined
-        ? {}
+        ? undefined
         : collectFaults(unwrapped.token, nowMs);
   const findings: Finding[] = [
     ...(verdict ? [coreFinding('error', verdict.reason, verdict.facts)] : []),
     ...optionFindings,
     ...unwrapped.findings,
   ];
-  for (const fault of faults ?? []) {
-    if (fault !== verdict) findings.push(coreFinding('error', fault.reason, fault.facts));
-    if (reading) findings.push(...causesOf(fault, reading));
+  if (inside) {
+    for (const fault of inside.faults) {
+      if (fault !== verdict) findings.push(coreFinding('error', fault.reason, fault.facts));
+      findings.push(...causesOf(fault, inside.reading));
+    }
+    const issuerValid = !inside.faults.some(({ reason }) => reason === 'invalid-issuer');
+    findings.push(...checkKeyId(inside.reading, issuerValid));
   }
-  const issuerValid = reading !== undefined && !faults?.some(({ reason }) => reason === 'invalid-issuer');
-  if (reading) findings.push(...checkKeyId(reading, issuerValid));
+  const reading = inside?.reading;
   const payload = reading?.payload ?? null;
   const { times, findings: timeFindings } = describeTimes(reading, nowMs, options.now !== undefined);
   findings.push(...timeFindings, ...checkGrants(payload, sdks));
