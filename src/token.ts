@@ -372,14 +372,17 @@ export function decodeAccessToken(
   }
 }
 
-/** @internal {@link decodeAccessToken} without the inspector's findings. */
+/**
+ * @internal {@link decodeAccessToken} without the inspector's findings: the manager adds them
+ * itself, once it knows the time it judges by.
+ */
 export function decodeWithoutFindings(
   token: unknown,
   options: DecodeAccessTokenOptions = {},
 ): DecodedAccessToken {
   const { nowMs = Date.now() } = options;
   const { header, payload, iat, nbf, exp } = checkToken(token, nowMs, throwFault);
-  // checkToken threw at the first fault: what it read passed every check.
+  // throwFault ends checkToken at the first fault: past it, what was read passed every check.
   const { grants, iss, sub } = payload as AccessTokenPayload;
   return {
     header: header as AccessTokenHeader,
