@@ -1,14 +1,17 @@
-// Builds the package: ESM and CJS for bundlers and Node, declarations for both, and a minified
-// IIFE for a <script> tag. Runtime dependencies stay external except in the IIFE, which must
-// stand alone.
+// Builds the package: ESM and CJS for bundlers and Node, declarations for both, and two IIFEs
+// for a <script> tag, as React shipped them: access-manager.js for development (full wording) and
+// access-manager.min.js for production (short messages). Runtime dependencies stay external
+// except in the IIFEs, which must stand alone. The ESM and CJS builds keep
+// `process.env.NODE_ENV` as it is, for the app's bundler to replace (see src/errors.ts).
 import { copyFileSync } from 'node:fs';
 import nodeResolve from '@rollup/plugin-node-resolve';
+import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
 import esbuild from 'rollup-plugin-esbuild';
 
 const entries = { index: 'src/index.ts', inspect: 'src/inspect/index.ts' };
-const external = [/^jwt-decode/, /^mitt/];
+const external = [/^mitt/];
 const typescript = () => esbuild({ target: 'es2022' });
 
 /** Writes the ESM declarations again as .d.cts, so `require` gets types of its own kind. */
@@ -17,6 +20,16 @@ const copyDeclarationsForCommonJs = () => ({
   writeBundle() {
     for (const name of Object.keys(entries)) copyFileSync(`dist/${name}.d.ts`, `dist/${name}.d.cts`);
   },
+});
+
+/**
+ * Points inspect's declaration merging (`declare module '../errors'`, which adds `findings` to
+ * AccessTokenError) at the built core's declarations: the source path means nothing in dist/, and
+ * TypeScript merges through the name the core exports, not through the shared chunk's alias.
+ */
+const augmentBuiltCore = () => ({
+  name: 'augment-built-core',
+  renderChunk: (code) => code.replaceAll("declare module '../errors'", "declare module './index.js'"),
 });
 
 export default [
@@ -41,21 +54,25 @@ export default [
       },
     ],
   },
-  {
+  ...['development', 'production'].map((mode) => ({
     input: 'src/index.ts',
-    plugins: [nodeResolve({ browser: true }), typescript()],
+    plugins: [
+      replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify(mode) } }),
+      nodeResolve({ browser: true }),
+      typescript(),
+    ],
     output: {
-      file: 'dist/access-manager.min.js',
+      file: mode === 'production' ? 'dist/access-manager.min.js' : 'dist/access-manager.js',
       format: 'iife',
       name: 'accessManager',
       sourcemap: true,
-      plugins: [terser()],
+      plugins: mode === 'production' ? [terser()] : [],
     },
-  },
+  })),
   {
     input: entries,
     external,
-    plugins: [dts(), copyDeclarationsForCommonJs()],
+    plugins: [dts(), augmentBuiltCore(), copyDeclarationsForCommonJs()],
     output: {
       dir: 'dist',
       format: 'es',

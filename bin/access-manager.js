@@ -2,6 +2,7 @@
 // access-manager inspect: explains a Twilio access token on the command line. The token comes
 // from an argument or, to keep it out of shell history, from standard input. The report never
 // shows the signature. Exit code: 0 ok, 1 warnings, 2 errors, 64 wrong usage.
+import { parseArgs } from 'node:util';
 import { formatInspection, inspectAccessToken, SDK_NAMES } from '../dist/inspect.js';
 
 const EXIT = { ok: 0, warning: 1, error: 2, usage: 64 };
@@ -42,26 +43,47 @@ function parseSdks(text) {
   return sdks;
 }
 
-function parseArguments(argv) {
-  const options = { json: false, help: false, now: undefined, forSdk: undefined, token: undefined };
-  const rest = [];
-  for (let index = 0; index < argv.length; index += 1) {
-    const argument = argv[index];
-    const [name, inline] = argument.startsWith('--') ? argument.split(/=(.*)/s) : [argument];
-    const value = () => {
-      const next = inline ?? argv[++index];
-      if (next === undefined) throw new UsageError(`${name} needs a value.`);
-      return next;
-    };
-    if (name === '-h' || name === '--help') options.help = true;
-    else if (name === '--json') options.json = true;
-    else if (name === '--now') options.now = parseNow(value());
-    else if (name === '--for') options.forSdk = parseSdks(value());
-    // Never echo an unknown argument: it may be a token pasted in the wrong place.
-    else if (name.startsWith('-') && name !== '-') throw new UsageError(`Unknown option (see --help).`);
-    else rest.push(argument);
+const OPTIONS = {
+  json: { type: 'boolean' },
+  now: { type: 'string' },
+  for: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+/**
+ * Node's parser, strict. Its messages quote the argument, which may be a token pasted in the
+ * wrong place, so they are never shown: each kind of mistake gets a message of our own.
+ */
+function parseStrictly(argv) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    if (error?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const name = ['--now', '--for', '--json', '--help'].find((option) =>
+        error.message.includes(`'${option}`),
+      );
+      throw new UsageError(
+        name === '--now' || name === '--for'
+          ? `${name} needs a value.`
+          : `${name ?? 'An option'} takes no value.`,
+      );
+    }
+    if (typeof error?.code === 'string' && error.code.startsWith('ERR_PARSE_ARGS_')) {
+      throw new UsageError('Unknown option (see --help).');
+    }
+    throw error;
   }
-  const [command, token, ...extra] = rest;
+}
+
+function parseArguments(argv) {
+  const { values, positionals } = parseStrictly(argv);
+  const options = {
+    json: values.json ?? false,
+    help: values.help ?? false,
+    now: values.now === undefined ? undefined : parseNow(values.now),
+    forSdk: values.for === undefined ? undefined : parseSdks(values.for),
+  };
+  const [command, token, ...extra] = positionals;
   if (options.help || command === 'help') return { ...options, help: true };
   if (command !== 'inspect') throw new UsageError('The only command is "inspect" (see --help).');
   if (extra.length > 0) throw new UsageError('Give one token at most (see --help).');

@@ -1,11 +1,9 @@
-import type { Finding } from './inspect/finding';
-
 /**
  * Why a token (or a step that handles one) was refused.
  *
- * Each reason is stable: apps may switch on it. The table in {@link describeReason} holds the
- * platform error code, the wording of the cause, and the remedy, so the core's errors and the
- * `access-manager/inspect` report say the same thing in the same words.
+ * Each reason is stable: apps may switch on it. Each has a platform error code, and words for its
+ * cause and remedy (see {@link describeReason}), so the core's errors (in development builds) and
+ * the `access-manager/inspect` report say the same thing in the same words.
  */
 export type AccessTokenErrorReason =
   | 'not-a-string'
@@ -96,106 +94,155 @@ const clientLabel = (name: string | undefined): string =>
 export const ON_SERVER = 'On your token server, ';
 /** @internal The start of a remedy to apply where the token is fetched and passed on. */
 export const ON_CLIENT = 'In your client code, ';
-const MINT = ON_SERVER + 'mint with a Twilio helper library (AccessToken).';
+// A literal, not ON_SERVER + …: minifiers keep a concatenation even when nothing uses it.
+const MINT = 'On your token server, mint with a Twilio helper library (AccessToken).';
 
-type Describer = (facts: AccessTokenErrorFacts) => [code: number, message: string, remedy: string];
+type Describer = (facts: AccessTokenErrorFacts) => [message: string, remedy: string];
 
-// Terse on purpose: this wording ships in the core bundle. The inspect report adds detail.
+// Terse on purpose: this wording ships in development bundles and in inspect, which adds detail.
+// Production bundles drop it (see wordsInDevelopment).
 const DESCRIBERS: Record<AccessTokenErrorReason, Describer> = {
   'not-a-string': (f) => [
-    20101,
     `Expected the token as a string, got ${f.received}.`,
     ON_CLIENT + 'pass the JWT string itself (from JSON like {"token": "…"}, pass .token).',
   ],
-  empty: () => [20101, 'The token is empty.', ON_CLIENT + 'check that your token endpoint returned a token.'],
+  empty: () => ['The token is empty.', ON_CLIENT + 'check that your token endpoint returned a token.'],
   malformed: (f) => [
-    20101,
     `Expected a JWT (three base64url parts), got ${f.received}.`,
     ON_CLIENT + 'pass the token as minted: no quotes, Bearer, spaces, or error page.',
   ],
   undecodable: (f) => [
-    20101,
     `The token's ${f.field} is not base64url JSON.`,
     ON_CLIENT + 'pass the token as minted, uncut.',
   ],
-  'invalid-header': (f) => [20102, `The header's ${f.field} is ${f.actual}, not ${f.expected}.`, MINT],
+  'invalid-header': (f) => [`The header's ${f.field} is ${f.actual}, not ${f.expected}.`, MINT],
   'invalid-issuer': (f) => [
-    20103,
     `iss must be an API key SID (SK…); it is ${f.actual}.`,
     ON_SERVER + 'sign with an API key SID and secret.',
   ],
   'invalid-subject': (f) => [
-    20103,
     `sub must be an Account SID (AC…); it is ${f.actual}.`,
     ON_SERVER + 'use your live Account SID.',
   ],
-  'invalid-expiry': (f) => [20104, `exp must be a time in seconds; it is ${f.actual}.`, MINT],
+  'invalid-expiry': (f) => [`exp must be a time in seconds; it is ${f.actual}.`, MINT],
   expired: (f) => [
-    20104,
     `The token expired ${between(f.atMs, f.nowMs)} ago.`,
     ON_CLIENT + 'fetch a new token; if new ones arrive expired, check the server clock and ttl.',
   ],
   'not-yet-valid': (f) => [
-    20105,
     `The token is valid only in ${between(f.nowMs, f.atMs)} (nbf).`,
     ON_SERVER + 'drop the future nbf and sync the clock (NTP).',
   ],
-  'missing-grants': () => [20106, 'The token has no grants.', ON_SERVER + 'add a grant for each SDK.'],
+  'missing-grants': () => ['The token has no grants.', ON_SERVER + 'add a grant for each SDK.'],
   'ttl-too-long': (f) => [
-    20157,
     `The token lives ${f.seconds} s, over 24 h` +
       (f.unit ? `: ${f.unit === 'exp-in-ms' ? 'exp' : 'ttl'} looks like ms.` : '.'),
     ON_SERVER + 'give ttl in seconds, 86400 at most.',
   ],
   'account-changed': () => [
-    20103,
     'The new token is for another account.',
     ON_CLIENT + 'use one AccessManager per account.',
   ],
   'identity-changed': () => [
-    20106,
     'The new token is for another identity.',
     ON_CLIENT + 'to switch users, destroy this AccessManager and make a new one.',
   ],
-  stale: () => [20104, 'The new token is older than the current one.', ON_SERVER + 'never cache tokens.'],
+  stale: () => ['The new token is older than the current one.', ON_SERVER + 'never cache tokens.'],
   'client-missing-grant': (f) => [
-    20106,
     `${clientLabel(f.client)} needs the ${f.grant} grant, missing from the token.`,
     ON_SERVER + `add the ${f.grant} grant.`,
   ],
-  'client-rejected': (f) => [0, `${clientLabel(f.client)} refused the token.`, 'See error.cause.'],
+  'client-rejected': (f) => [`${clientLabel(f.client)} refused the token.`, 'See error.cause.'],
   'client-timeout': (f) => [
-    0,
     `${clientLabel(f.client)} took over ${f.timeoutMs} ms to take the token.`,
     'Check its connection, or raise clientTimeoutMs.',
   ],
   'invalid-argument': (f) => [
-    0,
     `${f.field} must be ${f.expected}, got ${f.received}.`,
     ON_CLIENT + 'fix the call.',
   ],
-  destroyed: () => [0, 'This AccessManager was destroyed.', 'Create a new one.'],
-  'no-token-provider': () => [0, 'refresh() needs a tokenProvider.', 'Pass the tokenProvider option.'],
-  'provider-failed': () => [0, 'The tokenProvider failed.', 'See error.cause; it is retried with backoff.'],
+  destroyed: () => ['This AccessManager was destroyed.', 'Create a new one.'],
+  'no-token-provider': () => ['refresh() needs a tokenProvider.', 'Pass the tokenProvider option.'],
+  'provider-failed': () => ['The tokenProvider failed.', 'See error.cause; it is retried with backoff.'],
   'peer-retrying': () => [
-    0,
     "Another tab's tokenProvider just failed; this tab waits for its retry instead of calling too.",
     'Nothing to do here; see the failing tab for the cause.',
   ],
   'provider-timeout': (f) => [
-    0,
     `The tokenProvider did not settle within ${f.timeoutMs} ms; it was aborted.`,
     'Check your token endpoint, or raise refreshTimeoutMs; it is retried with backoff.',
   ],
   unchanged: () => [
-    20104,
     'The tokenProvider returned the token already held, which is due for renewal.',
     ON_SERVER + 'mint a new token per request; never cache tokens.',
   ],
 };
 
 /**
- * The platform code, the cause in words, and the remedy for one reason.
+ * The platform's error code of each reason that is the token's fault; every other reason has 0.
+ * Apart from the wording, so that production builds, which drop the wording, keep the codes.
+ */
+const CODES: Partial<Record<AccessTokenErrorReason, number>> = {
+  'not-a-string': 20101,
+  empty: 20101,
+  malformed: 20101,
+  undecodable: 20101,
+  'invalid-header': 20102,
+  'invalid-issuer': 20103,
+  'invalid-subject': 20103,
+  'account-changed': 20103,
+  'invalid-expiry': 20104,
+  expired: 20104,
+  stale: 20104,
+  unchanged: 20104,
+  'not-yet-valid': 20105,
+  'missing-grants': 20106,
+  'identity-changed': 20106,
+  'client-missing-grant': 20106,
+  'ttl-too-long': 20157,
+};
+
+/** Where the full explanation of every reason is, for the short messages of production builds. */
+const TROUBLESHOOTING =
+  'See https://www.npmjs.com/package/access-manager#troubleshooting or run npx access-manager inspect.';
+
+/**
+ * @internal The code, cause and remedy of a reason in full words, in every build:
+ * `access-manager/inspect` words its findings with it, and development builds their errors.
+ */
+export function wordReason(
+  reason: AccessTokenErrorReason,
+  facts: AccessTokenErrorFacts = {},
+): ReasonDescription {
+  const [message, remedy] = DESCRIBERS[reason](facts);
+  return { code: CODES[reason] ?? 0, message, remedy };
+}
+
+/**
+ * The cause and remedy in words in a development build, `undefined` in a production build.
+ *
+ * Bundlers (Vite, webpack, esbuild, Rollup with its replace plugin) replace `process.env.NODE_ENV`
+ * with `"production"` in a production build; the branch is then dead, and the wording table with
+ * it leaves the bundle. In Node, and in development builds, the words stay.
+ */
+function wordsInDevelopment(
+  reason: AccessTokenErrorReason,
+  facts: AccessTokenErrorFacts,
+): ReasonDescription | undefined {
+  try {
+    if (process.env.NODE_ENV !== 'production') return wordReason(reason, facts);
+  } catch {
+    // No `process`: an ES module loaded by a browser without a bundler. A typeof guard instead of
+    // this catch would keep the words in production bundles too, as no bundler folds
+    // `typeof process`; so such a page gets the short message rather than a ReferenceError.
+  }
+  return undefined;
+}
+
+/**
+ * The platform code, the cause in words, and the remedy for one reason: the parts of an
+ * {@link AccessTokenError}'s message. In a production build, the cause names the reason and the
+ * code, and the remedy says where the full words are (`access-manager/inspect` always has them).
  *
  * @param reason - why the token was refused.
  * @param facts - printable facts that make the wording concrete.
@@ -207,8 +254,14 @@ export function describeReason(
   reason: AccessTokenErrorReason,
   facts: AccessTokenErrorFacts = {},
 ): ReasonDescription {
-  const [code, message, remedy] = DESCRIBERS[reason](facts);
-  return { code, message, remedy };
+  const code = CODES[reason] ?? 0;
+  return (
+    wordsInDevelopment(reason, facts) ?? {
+      code,
+      message: `${reason} (code ${code}), worded in development builds.`,
+      remedy: TROUBLESHOOTING,
+    }
+  );
 }
 
 /**
@@ -217,6 +270,10 @@ export function describeReason(
  * `code` is the platform's (20101 invalid, 20102 header, 20103 issuer or subject, 20104 expired,
  * 20105 not yet valid, 20106 grants, 20157 lifetime over 24 h); `reason` is stable and finer;
  * the message names the cause and the remedy, and never contains the token.
+ *
+ * In a production build (`process.env.NODE_ENV` is `"production"`), the message is short: it
+ * names the reason and the code and where the full explanation is; `code`, `reason`, `facts` and
+ * `cause` are the same in every build.
  *
  * @example
  * manager.on('tokenError', (error) => {
@@ -229,15 +286,13 @@ export class AccessTokenError extends Error {
   readonly code: number;
   /** A stable identifier of the cause. */
   readonly reason: AccessTokenErrorReason;
-  /** What to change, and where. Also the last sentence of `message`. */
+  /**
+   * What to change, and where. Also the last sentence of `message`. In a production build, where
+   * to read it: the README's Troubleshooting section, or `npx access-manager inspect`.
+   */
   readonly remedy: string;
   /** The printable facts the message was built from. */
   readonly facts: AccessTokenErrorFacts;
-  /**
-   * Every problem found in the token, not just the first, when `access-manager/inspect` is loaded
-   * (it fills this in for errors thrown by `decodeAccessToken`); otherwise `undefined`.
-   */
-  declare findings?: readonly Finding[];
 
   /**
    * @param reason - why the token was refused.
@@ -259,13 +314,13 @@ export class AccessTokenError extends Error {
   }
 }
 
-/** Lists every problem of a token: set by `access-manager/inspect` when it loads. */
-type TokenInspector = (token: unknown, nowMs: number | undefined) => readonly Finding[];
-let inspector: TokenInspector | undefined;
+/** Adds every problem of a refused token to its error: set by `access-manager/inspect` when it loads. */
+type FindingsHook = (error: AccessTokenError, token: unknown, nowMs: number | undefined) => void;
+let addFindings: FindingsHook | undefined;
 
 /** @internal Called once by the `access-manager/inspect` entry, so refused tokens carry findings. */
-export const setTokenInspector = (fn: TokenInspector): void => {
-  inspector = fn;
+export const setTokenInspector = (hook: FindingsHook): void => {
+  addFindings = hook;
 };
 
 /**
@@ -273,8 +328,8 @@ export const setTokenInspector = (fn: TokenInspector): void => {
  * @returns `error`, to be thrown.
  */
 export function attachFindings(error: unknown, token: unknown, nowMs?: number | false): unknown {
-  if (inspector && error instanceof AccessTokenError) {
-    error.findings = inspector(token, nowMs === false ? undefined : nowMs);
+  if (addFindings && error instanceof AccessTokenError) {
+    addFindings(error, token, nowMs === false ? undefined : nowMs);
   }
   return error;
 }

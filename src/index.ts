@@ -1,5 +1,6 @@
 export { AccessManager } from './manager';
-export type { AccessManagerEventName, AccessManagerEvents, AccessManagerOptions } from './options';
+export type { AccessManagerEventName, AccessManagerEvents } from './manager';
+export type { AccessManagerOptions } from './options';
 export type { EventEmitter } from './emitter';
 export type {
   RefreshFailure,

@@ -3,7 +3,8 @@ import { ClientRegistry, type RegisterOptions, type TokenClient } from './client
 import { EventEmitter } from './emitter';
 import { AccessTokenError, attachFindings } from './errors';
 import { KeepAlive, MIN_REFRESH_LEAD_MS, type HeldToken } from './keepAlive';
-import { resolveOptions, type AccessManagerEvents, type AccessManagerOptions } from './options';
+import { resolveOptions, type AccessManagerOptions } from './options';
+import type { RefreshFailure } from './refresh';
 import { Alarm, expiryDeadlines } from './schedule';
 import {
   checkAccessTokenTimes,
@@ -12,6 +13,34 @@ import {
   type AccessTokenGrants,
   type DecodedAccessToken,
 } from './token';
+
+// The events name the manager itself, so they are declared here, beside it: options.ts never
+// imports manager.ts.
+/**
+ * The events of {@link AccessManager} and the arguments their listeners receive.
+ *
+ * @example
+ * manager.on('tokenAboutToExpire', (m) => fetchToken().then((t) => m.updateToken(t)).catch(() => {}));
+ */
+export interface AccessManagerEvents {
+  /** A new token was accepted (after validation, before the clients have it). */
+  tokenUpdated: [manager: AccessManager];
+  /** The token has `aboutToExpireMs` (three minutes) or less left; fires once per token. */
+  tokenAboutToExpire: [manager: AccessManager];
+  /** twilio-common's name for `tokenAboutToExpire`; fires at the same moment. */
+  tokenWillExpire: [manager: AccessManager];
+  /** The token has expired; fires once per token. */
+  tokenExpired: [manager: AccessManager];
+  /** A token was refused. The previous token, its timers and its clients are untouched. */
+  tokenError: [error: AccessTokenError, manager: AccessManager];
+  /** A client did not take a token: it threw, rejected, hung, or lacks a required grant. */
+  clientError: [error: AccessTokenError, client: TokenClient];
+  /** A refresh attempt failed (the provider failed, or its token was refused); another follows. */
+  refreshFailed: [error: AccessTokenError, failure: RefreshFailure];
+}
+
+/** The name of an {@link AccessManager} event. */
+export type AccessManagerEventName = keyof AccessManagerEvents;
 
 /** Everything the manager knows about the token it holds. */
 interface CurrentToken extends HeldToken {

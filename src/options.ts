@@ -1,9 +1,7 @@
 import type { Clock } from './clock';
-import type { TokenClient } from './clients';
 import { AccessTokenError } from './errors';
-import type { RefreshFailure, RetryOptions, TokenProvider } from './refresh';
+import type { RetryOptions, TokenProvider } from './refresh';
 import { describeInput } from './token';
-import type { AccessManager } from './manager';
 
 /** Options of {@link AccessManager}. */
 export interface AccessManagerOptions {
@@ -55,32 +53,6 @@ export interface AccessManagerOptions {
    */
   pauseWhenHidden?: boolean;
 }
-
-/**
- * The events of {@link AccessManager} and the arguments their listeners receive.
- *
- * @example
- * manager.on('tokenAboutToExpire', (m) => fetchToken().then((t) => m.updateToken(t)).catch(() => {}));
- */
-export interface AccessManagerEvents {
-  /** A new token was accepted (after validation, before the clients have it). */
-  tokenUpdated: [manager: AccessManager];
-  /** The token has `aboutToExpireMs` (three minutes) or less left; fires once per token. */
-  tokenAboutToExpire: [manager: AccessManager];
-  /** twilio-common's name for `tokenAboutToExpire`; fires at the same moment. */
-  tokenWillExpire: [manager: AccessManager];
-  /** The token has expired; fires once per token. */
-  tokenExpired: [manager: AccessManager];
-  /** A token was refused. The previous token, its timers and its clients are untouched. */
-  tokenError: [error: AccessTokenError, manager: AccessManager];
-  /** A client did not take a token: it threw, rejected, hung, or lacks a required grant. */
-  clientError: [error: AccessTokenError, client: TokenClient];
-  /** A refresh attempt failed (the provider failed, or its token was refused); another follows. */
-  refreshFailed: [error: AccessTokenError, failure: RefreshFailure];
-}
-
-/** The name of an {@link AccessManager} event. */
-export type AccessManagerEventName = keyof AccessManagerEvents;
 
 /** The options with their defaults applied, as the manager uses them. */
 export interface ResolvedOptions {

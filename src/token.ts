@@ -1,6 +1,5 @@
-import { jwtDecode } from 'jwt-decode';
 import { AccessTokenError, attachFindings } from './errors';
-import type { AccessTokenErrorFacts } from './errors';
+import type { AccessTokenErrorFacts, AccessTokenErrorReason } from './errors';
 
 /**
  * The name of a grant, as it appears as a key of the token's `grants` claim.
@@ -95,26 +94,20 @@ export const MAX_TOKEN_LIFETIME_SECONDS = 86_400;
 /** How far in the future `nbf` may be before the token counts as not yet valid, in milliseconds. */
 export const NOT_BEFORE_TOLERANCE_MS = 60_000;
 
-// Exported for access-manager/inspect, which checks the same things without stopping at the first.
-/** @internal */
-export const API_KEY_SID = /^SK[0-9a-fA-F]{32}$/;
-/** @internal */
-export const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
-/** @internal */
-export const BASE64URL_PART = /^[\w-]+$/;
-/** @internal */
-export const EXPECTED_HEADER = { typ: 'JWT', alg: 'HS256', cty: 'twilio-fpa;v=1' } as const;
+const API_KEY_SID = /^SK[0-9a-fA-F]{32}$/;
+const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
+const BASE64URL_PART = /^[\w-]+$/;
+const EXPECTED_HEADER = { typ: 'JWT', alg: 'HS256', cty: 'twilio-fpa;v=1' } as const;
 // An exp above this is a date past the year 5000 in seconds: it was written in milliseconds.
-/** @internal */
-export const EXP_IN_MS_THRESHOLD = 1e11;
+const EXP_IN_MS_THRESHOLD = 1e11;
 
 /** @internal Whether `value` is a plain JSON object (not null, not an array). */
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** @internal Whether `value` is a finite number, as JWT times must be. */
-export const isFiniteNumber = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isFinite(value);
+/** A JWT time claim, in seconds, when it is a finite number; `null` otherwise. */
+const secondsOf = (value: unknown): number | null =>
+  typeof value === 'number' && Number.isFinite(value) ? value : null;
 
 /**
  * Describes a value by its type and shape, never by its content, for error messages.
@@ -136,53 +129,36 @@ export function describeInput(value: unknown): string {
   return `a string of ${value.length} characters in ${parts} part${parts === 1 ? '' : 's'}`;
 }
 
+/** Reads bytes as UTF-8, strictly: a byte order mark is kept (JSON then refuses it). */
+const utf8 = (binary: string): string =>
+  new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(
+    Uint8Array.from(binary, (char) => char.charCodeAt(0)),
+  );
+
 /**
- * @internal Decodes the header or the payload of a JWT with `jwt-decode`, without throwing.
- * @returns the decoded object, or `undefined` when the part is missing or not base64url JSON of an
- *   object. jwt-decode's messages can quote the decoded text, so none is passed on.
- * @example readPart(token, 'payload')?.exp
+ * Decodes one part of a JWT (base64url of JSON), without throwing, as `jwt-decode` 4 did before
+ * it was dropped for 0.3 kB: UTF-8 (identities in any script), else the bytes as Latin-1.
+ * @returns the decoded object, or `null` when the part is not base64url JSON of an object.
  */
-export function readPart(token: string, part: 'header' | 'payload'): Record<string, unknown> | undefined {
+function readPart(part: string): Record<string, unknown> | null {
   try {
-    const decoded: unknown = jwtDecode(token, { header: part === 'header' });
-    return isRecord(decoded) ? decoded : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function decodePart(token: string, part: 'header' | 'payload'): Record<string, unknown> {
-  const decoded = readPart(token, part);
-  if (!decoded) throw new AccessTokenError('undecodable', { field: part });
-  return decoded;
-}
-
-/**
- * @internal The facts of an `invalid-header` error for each header field that is not as expected,
- * in the order the core checks them. Shared with access-manager/inspect, so both word it alike.
- */
-export function headerFaults(header: Record<string, unknown>): AccessTokenErrorFacts[] {
-  const faults: AccessTokenErrorFacts[] = [];
-  for (const field of ['typ', 'alg', 'cty'] as const) {
-    const actual = header[field];
-    if (actual !== EXPECTED_HEADER[field]) {
-      faults.push({
-        field,
-        expected: JSON.stringify(EXPECTED_HEADER[field]),
-        actual:
-          typeof actual === 'string'
-            ? JSON.stringify(actual.slice(0, 32))
-            : actual === undefined
-              ? 'missing'
-              : `a ${typeof actual}`,
-      });
+    // atob takes base64 without its padding, and refuses a length that no base64 can have.
+    const binary = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
+    let text = binary;
+    try {
+      text = utf8(binary);
+    } catch {
+      // Not UTF-8: the bytes as they are.
     }
+    const decoded: unknown = JSON.parse(text);
+    return isRecord(decoded) ? decoded : null;
+  } catch {
+    return null;
   }
-  return faults;
 }
 
-/** @internal Describes a SID claim by its prefix and length, without printing it whole. */
-export function describeSid(value: unknown): string {
+/** Describes a SID claim by its prefix and length, without printing it whole. */
+function describeSid(value: unknown): string {
   if (typeof value !== 'string') return value === undefined ? 'missing' : `a ${typeof value}`;
   return `"${value.slice(0, 2)}…" (${value.length} characters)`;
 }
@@ -194,7 +170,7 @@ export function describeSid(value: unknown): string {
  * @param lifetimeSeconds - exp minus the start (iat or nbf).
  * @returns `'exp-in-ms'`, `'ttl-in-ms'`, or `undefined` when no unit mistake is apparent.
  */
-export function guessLifetimeUnitMistake(
+function guessLifetimeUnitMistake(
   exp: number,
   lifetimeSeconds: number,
 ): 'exp-in-ms' | 'ttl-in-ms' | undefined {
@@ -206,6 +182,149 @@ export function guessLifetimeUnitMistake(
     return 'ttl-in-ms';
   }
   return undefined;
+}
+
+/**
+ * @internal Receives each fault {@link checkToken} finds. {@link decodeAccessToken}'s throws it as
+ * an {@link AccessTokenError}, so the checks stop at the first; `access-manager/inspect`'s
+ * collects it and the checks go on.
+ */
+export type FaultSink = (reason: AccessTokenErrorReason, facts?: AccessTokenErrorFacts) => void;
+
+/** @internal What {@link checkToken} could read of a token, whatever faults it found. */
+export interface TokenReading {
+  /** The decoded header, or `null` when it does not decode. */
+  header: Record<string, unknown> | null;
+  /** The decoded payload, or `null` when it does not decode. */
+  payload: Record<string, unknown> | null;
+  /** `iat`, in seconds, or `null` when it is not a finite number. */
+  iat: number | null;
+  /** `nbf`, in seconds, or `null` when it is not a finite number. */
+  nbf: number | null;
+  /** `exp`, in seconds, or `null` when it is not a finite number. */
+  exp: number | null;
+  /** `exp` minus the start the lifetime check used (iat, else nbf), in seconds, or `null`. */
+  lifetimeSeconds: number | null;
+  /** How far the token server's clock is ahead of the one checked against, in milliseconds (0 or more). */
+  skewMs: number;
+}
+
+const NOTHING_READ: TokenReading = {
+  header: null,
+  payload: null,
+  iat: null,
+  nbf: null,
+  exp: null,
+  lifetimeSeconds: null,
+  skewMs: 0,
+};
+
+const throwFault: FaultSink = (reason, facts) => {
+  throw new AccessTokenError(reason, facts);
+};
+
+/** Checks `exp` and `nbf` against a clock, in server time; returns the estimated skew. */
+function checkTimesAt(
+  issuedAtMs: number | undefined,
+  notBeforeMs: number | undefined,
+  expiresAtMs: number | undefined,
+  nowMs: number,
+  fault: FaultSink,
+): number {
+  // An iat later than the local clock proves the clock is behind by at least that much.
+  const skewMs = Math.max(0, (issuedAtMs ?? -Infinity) - nowMs);
+  const serverNowMs = nowMs + skewMs;
+  if (expiresAtMs !== undefined && expiresAtMs <= serverNowMs) {
+    fault('expired', { atMs: expiresAtMs, nowMs: serverNowMs });
+  }
+  if (notBeforeMs !== undefined && notBeforeMs > serverNowMs + NOT_BEFORE_TOLERANCE_MS) {
+    fault('not-yet-valid', { atMs: notBeforeMs, nowMs: serverNowMs });
+  }
+  return skewMs;
+}
+
+const inMs = (seconds: number | null): number | undefined => (seconds === null ? undefined : seconds * 1000);
+
+/** The checks of the header's fields, in order: each field that is not as Twilio writes it. */
+function checkHeader(header: Record<string, unknown>, fault: FaultSink): void {
+  for (const field of ['typ', 'alg', 'cty'] as const) {
+    const actual = header[field];
+    if (actual === EXPECTED_HEADER[field]) continue;
+    fault('invalid-header', {
+      field,
+      expected: JSON.stringify(EXPECTED_HEADER[field]),
+      actual:
+        typeof actual === 'string'
+          ? JSON.stringify(actual.slice(0, 32))
+          : actual === undefined
+            ? 'missing'
+            : `a ${typeof actual}`,
+    });
+  }
+}
+
+/** The checks of the payload's claims and times, in the order {@link checkToken} documents. */
+function checkPayload(payload: Record<string, unknown>, nowMs: number | false, fault: FaultSink) {
+  const { iss, sub, grants } = payload;
+  if (typeof iss !== 'string' || !API_KEY_SID.test(iss))
+    fault('invalid-issuer', { actual: describeSid(iss) });
+  if (typeof sub !== 'string' || !ACCOUNT_SID.test(sub)) {
+    fault('invalid-subject', { actual: describeSid(sub) });
+  }
+  const [iat, nbf, exp] = [secondsOf(payload.iat), secondsOf(payload.nbf), secondsOf(payload.exp)];
+  if (exp === null) {
+    fault('invalid-expiry', { actual: payload.exp === undefined ? 'missing' : `a ${typeof payload.exp}` });
+  }
+  if (!isRecord(grants) || !Object.keys(grants).some((name) => name !== 'identity')) fault('missing-grants');
+  // Without iat or nbf, only an exp in milliseconds can be told apart: judge it against now.
+  const nowSeconds = Math.floor((nowMs === false ? Date.now() : nowMs) / 1000);
+  const startSeconds = iat ?? nbf ?? (exp !== null && exp > EXP_IN_MS_THRESHOLD ? nowSeconds : null);
+  const lifetimeSeconds = exp === null || startSeconds === null ? null : exp - startSeconds;
+  if (exp !== null && lifetimeSeconds !== null && lifetimeSeconds > MAX_TOKEN_LIFETIME_SECONDS) {
+    const unit = guessLifetimeUnitMistake(exp, lifetimeSeconds);
+    fault('ttl-too-long', { seconds: lifetimeSeconds, unit });
+  }
+  const skewMs = nowMs === false ? 0 : checkTimesAt(inMs(iat), inMs(nbf), inMs(exp), nowMs, fault);
+  return { iat, nbf, exp, lifetimeSeconds, skewMs };
+}
+
+/**
+ * @internal Runs every check of {@link decodeAccessToken} on `input` and tells `fault` about each
+ * problem, in this order: not a string, empty, malformed, header or payload undecodable, each
+ * header field, iss, sub, exp, grants, lifetime, expiry, nbf (the last two unless `nowMs` is
+ * `false`). With a `fault` that throws, the checks stop at the first problem; with one that
+ * returns, they go on wherever a later check can still be made (each part that decodes is
+ * checked), which is how `access-manager/inspect` lists every problem in the core's own words.
+ *
+ * @param input - what was passed as a token.
+ * @param nowMs - the local time to judge the times against, or `false` to skip those checks.
+ * @param fault - receives each problem.
+ * @returns what could be read of the token.
+ */
+export function checkToken(input: unknown, nowMs: number | false, fault: FaultSink): TokenReading {
+  if (typeof input !== 'string') {
+    fault('not-a-string', { received: describeInput(input) });
+    return NOTHING_READ;
+  }
+  if (input === '') {
+    fault('empty');
+    return NOTHING_READ;
+  }
+  const parts = input.split('.');
+  const malformed = parts.length !== 3 || !parts.every((part) => BASE64URL_PART.test(part));
+  if (malformed) fault('malformed', { received: describeInput(input) });
+  // A token cut short (no signature) or with a damaged part still shows what its other parts hold.
+  const read = (index: number): Record<string, unknown> | null => {
+    const part = parts[index] ?? '';
+    return parts.length >= 2 && BASE64URL_PART.test(part) ? readPart(part) : null;
+  };
+  const [header, payload] = [read(0), read(1)];
+  if (malformed && header === null && payload === null) return NOTHING_READ;
+  if (header === null) fault('undecodable', { field: 'header' });
+  if (payload === null) fault('undecodable', { field: 'payload' });
+  if (header !== null) checkHeader(header, fault);
+  if (payload === null) return { ...NOTHING_READ, header };
+  return { header, payload, ...checkPayload(payload, nowMs, fault) };
 }
 
 /**
@@ -221,18 +340,13 @@ export function guessLifetimeUnitMistake(
  * @example const skewMs = checkAccessTokenTimes(decoded, Date.now());
  */
 export function checkAccessTokenTimes(decoded: DecodedAccessToken, nowMs: number): number {
-  const issuedAtMs = decoded.issuedAt?.getTime() ?? -Infinity;
-  const skewMs = Math.max(0, issuedAtMs - nowMs);
-  const serverNowMs = nowMs + skewMs;
-  const expiresAtMs = decoded.expires.getTime();
-  if (expiresAtMs <= serverNowMs) {
-    throw new AccessTokenError('expired', { atMs: expiresAtMs, nowMs: serverNowMs });
-  }
-  const notBeforeMs = decoded.notBefore?.getTime();
-  if (notBeforeMs !== undefined && notBeforeMs > serverNowMs + NOT_BEFORE_TOLERANCE_MS) {
-    throw new AccessTokenError('not-yet-valid', { atMs: notBeforeMs, nowMs: serverNowMs });
-  }
-  return skewMs;
+  return checkTimesAt(
+    decoded.issuedAt?.getTime(),
+    decoded.notBefore?.getTime(),
+    decoded.expires.getTime(),
+    nowMs,
+    throwFault,
+  );
 }
 
 /**
@@ -258,58 +372,27 @@ export function decodeAccessToken(
   }
 }
 
-/** @internal {@link decodeAccessToken} without the inspector's findings, for the inspector itself. */
+/**
+ * @internal {@link decodeAccessToken} without the inspector's findings: the manager adds them
+ * itself, once it knows the time it judges by.
+ */
 export function decodeWithoutFindings(
   token: unknown,
   options: DecodeAccessTokenOptions = {},
 ): DecodedAccessToken {
-  if (typeof token !== 'string') {
-    throw new AccessTokenError('not-a-string', { received: describeInput(token) });
-  }
-  if (token === '') throw new AccessTokenError('empty');
-  const parts = token.split('.');
-  if (parts.length !== 3 || !parts.every((part) => BASE64URL_PART.test(part))) {
-    throw new AccessTokenError('malformed', { received: describeInput(token) });
-  }
-  const header = decodePart(token, 'header');
-  const payload = decodePart(token, 'payload');
-  const [headerFault] = headerFaults(header);
-  if (headerFault) throw new AccessTokenError('invalid-header', headerFault);
-  if (typeof payload.iss !== 'string' || !API_KEY_SID.test(payload.iss)) {
-    throw new AccessTokenError('invalid-issuer', { actual: describeSid(payload.iss) });
-  }
-  if (typeof payload.sub !== 'string' || !ACCOUNT_SID.test(payload.sub)) {
-    throw new AccessTokenError('invalid-subject', { actual: describeSid(payload.sub) });
-  }
-  const { exp, grants } = payload;
-  if (!isFiniteNumber(exp)) {
-    throw new AccessTokenError('invalid-expiry', {
-      actual: exp === undefined ? 'missing' : `a ${typeof exp}`,
-    });
-  }
-  const grantNames = isRecord(grants) ? Object.keys(grants).filter((name) => name !== 'identity') : [];
-  if (!isRecord(grants) || grantNames.length === 0) throw new AccessTokenError('missing-grants');
-  const iat = isFiniteNumber(payload.iat) ? payload.iat : undefined;
-  const nbf = isFiniteNumber(payload.nbf) ? payload.nbf : undefined;
-  // Without iat or nbf, only an exp in milliseconds can be told apart: judge it against now.
-  const nowSeconds = Math.floor((typeof options.nowMs === 'number' ? options.nowMs : Date.now()) / 1000);
-  const startSeconds = iat ?? nbf ?? (exp > EXP_IN_MS_THRESHOLD ? nowSeconds : undefined);
-  if (startSeconds !== undefined && exp - startSeconds > MAX_TOKEN_LIFETIME_SECONDS) {
-    const seconds = exp - startSeconds;
-    throw new AccessTokenError('ttl-too-long', { seconds, unit: guessLifetimeUnitMistake(exp, seconds) });
-  }
-  const decoded: DecodedAccessToken = {
+  const { nowMs = Date.now() } = options;
+  const { header, payload, iat, nbf, exp } = checkToken(token, nowMs, throwFault);
+  // throwFault ends checkToken at the first fault: past it, what was read passed every check.
+  const { grants, iss, sub } = payload as AccessTokenPayload;
+  return {
     header: header as AccessTokenHeader,
     payload: payload as AccessTokenPayload,
     identity: typeof grants.identity === 'string' ? grants.identity : null,
-    accountSid: payload.sub,
-    apiKeySid: payload.iss,
-    issuedAt: iat === undefined ? null : new Date(iat * 1000),
-    notBefore: nbf === undefined ? null : new Date(nbf * 1000),
-    expires: new Date(exp * 1000),
-    grantNames,
+    accountSid: sub,
+    apiKeySid: iss,
+    issuedAt: iat === null ? null : new Date(iat * 1000),
+    notBefore: nbf === null ? null : new Date(nbf * 1000),
+    expires: new Date((exp as number) * 1000),
+    grantNames: Object.keys(grants).filter((name) => name !== 'identity'),
   };
-  const { nowMs = Date.now() } = options;
-  if (nowMs !== false) checkAccessTokenTimes(decoded, nowMs);
-  return decoded;
 }

@@ -1,4 +1,4 @@
-import { describeReason } from '../errors';
+import { wordReason } from '../errors';
 // The core's wording starts its remedies with the same words: defined once, in errors.ts.
 export { ON_CLIENT, ON_SERVER } from '../errors';
 import type { AccessTokenErrorFacts, AccessTokenErrorReason } from '../errors';
@@ -69,7 +69,7 @@ export interface Finding {
 }
 
 /**
- * A finding for one of the core's reasons, worded by {@link describeReason} exactly as the
+ * A finding for one of the core's reasons, worded (in full, in every build) exactly as the
  * `AccessTokenError` the core throws for it.
  *
  * @param severity - how bad it is here.
@@ -83,7 +83,7 @@ export function coreFinding(
   reason: AccessTokenErrorReason,
   facts: AccessTokenErrorFacts = {},
 ): Finding {
-  return { severity, reason, ...describeReason(reason, facts) };
+  return { severity, reason, ...wordReason(reason, facts) };
 }
 
 /**

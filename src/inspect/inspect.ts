@@ -1,13 +1,15 @@
 // inspectAccessToken: every check, in the order the core runs them, collected instead of thrown.
-import { AccessTokenError, describeReason } from '../errors';
-import { decodeWithoutFindings, describeInput } from '../token';
-import { checkClaims } from './claims';
+import { wordReason } from '../errors';
+import type { AccessTokenErrorFacts, AccessTokenErrorReason } from '../errors';
+import { checkToken, describeInput } from '../token';
+import type { TokenReading } from '../token';
+import { accountSidInIssuer, apiKeySidInSubject, checkKeyId, notAnAccessToken } from './claims';
 import { coreFinding, finding } from './finding';
 import type { Finding, FindingSeverity } from './finding';
 import { checkGrants, SDK_NAMES } from './grants';
 import type { SdkName } from './grants';
 import { unwrapInput } from './input';
-import { checkTimes } from './times';
+import { describeTimes, unitMistake } from './times';
 import type { AccessTokenTimes } from './times';
 
 /**
@@ -55,7 +57,7 @@ export interface AccessTokenInspection {
   times: AccessTokenTimes;
   /**
    * Every problem found, errors first. When the core would refuse the token, the first finding has
-   * the code, reason and wording of the {@link AccessTokenError} it would throw.
+   * the code, reason and wording of the `AccessTokenError` it would throw.
    */
   findings: Finding[];
   /** The time the token was judged against, in milliseconds since the epoch. */
@@ -93,41 +95,65 @@ function readOptions(options: InspectAccessTokenOptions): {
   return { nowMs, sdks, findings };
 }
 
-/** The finding for the error the core throws for `input`, if it throws one. */
-function coreVerdict(input: unknown, nowMs: number): Finding | undefined {
-  try {
-    decodeWithoutFindings(input, { nowMs });
-    return undefined;
-  } catch (error) {
-    return error instanceof AccessTokenError ? coreFinding('error', error.reason, error.facts) : undefined;
-  }
+/** One problem the core's checks found, with the facts the core would word it from. */
+interface Fault {
+  reason: AccessTokenErrorReason;
+  facts: AccessTokenErrorFacts;
+}
+
+/** Runs the core's checks without stopping at the first fault, and collects every fault. */
+function collectFaults(input: unknown, nowMs: number): { reading: TokenReading; faults: Fault[] } {
+  const faults: Fault[] = [];
+  const reading = checkToken(input, nowMs, (reason, facts = {}) => faults.push({ reason, facts }));
+  return { reading, faults };
+}
+
+/** The inspector's findings about the likely cause of one of the core's faults, if it knows one. */
+function causesOf({ reason, facts }: Fault, { payload }: TokenReading): Finding[] {
+  if (payload === null) return [];
+  if (reason === 'invalid-header' && facts.field === 'cty') return notAnAccessToken(payload);
+  if (reason === 'invalid-issuer') return accountSidInIssuer(payload);
+  if (reason === 'invalid-subject') return apiKeySidInSubject(payload);
+  if (reason === 'ttl-too-long') return unitMistake(payload.exp, facts);
+  return [];
 }
 
 function inspect(input: unknown, options: InspectAccessTokenOptions): AccessTokenInspection {
   const { nowMs, sdks, findings: optionFindings } = readOptions(options);
+  // The core's verdict on the input as given: the first fault, worded as the error it throws.
+  const asGiven = collectFaults(input, nowMs);
+  const [verdict] = asGiven.faults;
   const unwrapped = unwrapInput(input);
-  const claims = unwrapped.token === undefined ? undefined : checkClaims(unwrapped.token);
-  const payload = claims?.payload ?? null;
-  const { times, findings: timeFindings } = checkTimes(payload, nowMs, options.now !== undefined);
-  const found = [
-    coreVerdict(input, nowMs),
+  // Every fault of the token inside the input (the same run when the input was the bare token).
+  const inside =
+    unwrapped.token === input
+      ? asGiven
+      : unwrapped.token === undefined
+        ? undefined
+        : collectFaults(unwrapped.token, nowMs);
+  const findings: Finding[] = [
+    ...(verdict ? [coreFinding('error', verdict.reason, verdict.facts)] : []),
     ...optionFindings,
     ...unwrapped.findings,
-    ...(claims?.findings ?? []),
-    ...timeFindings,
-    ...checkGrants(payload, sdks),
   ];
-  const findings: Finding[] = [];
-  for (const item of found) {
-    const seen = findings.some((kept) => kept.reason === item?.reason && kept.message === item.message);
-    if (item !== undefined && !seen) findings.push(item);
+  if (inside) {
+    for (const fault of inside.faults) {
+      if (fault !== verdict) findings.push(coreFinding('error', fault.reason, fault.facts));
+      findings.push(...causesOf(fault, inside.reading));
+    }
+    const issuerValid = !inside.faults.some(({ reason }) => reason === 'invalid-issuer');
+    findings.push(...checkKeyId(inside.reading, issuerValid));
   }
+  const reading = inside?.reading;
+  const payload = reading?.payload ?? null;
+  const { times, findings: timeFindings } = describeTimes(reading, nowMs, options.now !== undefined);
+  findings.push(...timeFindings, ...checkGrants(payload, sdks));
   findings.sort((a, b) => RANK[a.severity] - RANK[b.severity]);
   const worst = findings[0]?.severity;
   return {
     status: worst === 'error' ? 'error' : worst === 'warning' ? 'warning' : 'ok',
     received: describeInput(input),
-    header: claims?.header ?? null,
+    header: reading?.header ?? null,
     payload,
     times,
     findings,
@@ -140,7 +166,7 @@ function inspect(input: unknown, options: InspectAccessTokenOptions): AccessToke
  * problem found, each with its cause and what to change, on the token server or in the client.
  *
  * It checks what the core checks (with the same codes, reasons and wording as
- * {@link AccessTokenError}) but does not stop at the first problem, and adds the usual mistakes:
+ * `AccessTokenError`) but does not stop at the first problem, and adds the usual mistakes:
  * a lifetime in milliseconds or under 3 minutes, clocks that differ, the JSON or an HTML page
  * passed instead of the token, swapped SIDs, a missing identity or grant, an identity Voice
  * refuses, unknown grant keys. The signature is not checked (only the secret's holder can).
@@ -163,13 +189,13 @@ export function inspectAccessToken(
     return inspect(input, options ?? {});
   } catch {
     // Only a hostile input (a throwing getter or proxy) can get here: say so instead of throwing.
-    const { message } = describeReason('not-a-string', { received: 'a value that could not be read' });
+    const { message } = wordReason('not-a-string', { received: 'a value that could not be read' });
     return {
       status: 'error',
       received: 'a value that could not be read',
       header: null,
       payload: null,
-      times: checkTimes(null, Date.now(), false).times,
+      times: describeTimes(undefined, Date.now(), false).times,
       findings: [
         finding(
           'error',

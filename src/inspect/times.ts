@@ -1,13 +1,11 @@
-// The token's times: in words for people, and what is wrong with them (lifetime, expiry, clocks).
+// The token's times: in words for people, and what the core does not refuse a token for (a
+// lifetime under 3 min, clocks that differ, little time left), and the unit mistake behind a
+// lifetime over 24 h. The core's own time checks (lifetime, expiry, nbf) run in token.ts.
 import { formatDuration } from '../errors';
-import {
-  EXP_IN_MS_THRESHOLD,
-  guessLifetimeUnitMistake,
-  isFiniteNumber,
-  MAX_TOKEN_LIFETIME_SECONDS,
-  NOT_BEFORE_TOLERANCE_MS,
-} from '../token';
-import { coreFinding, finding, ON_CLIENT, ON_SERVER } from './finding';
+import type { AccessTokenErrorFacts } from '../errors';
+import { MAX_TOKEN_LIFETIME_SECONDS, NOT_BEFORE_TOLERANCE_MS } from '../token';
+import type { TokenReading } from '../token';
+import { finding, ON_CLIENT, ON_SERVER } from './finding';
 import type { Finding } from './finding';
 
 /**
@@ -57,37 +55,38 @@ const relative = (ms: number, nowMs: number): string =>
 const when = (ms: number | null, nowMs: number): string | null =>
   ms === null ? null : `${iso(ms)} (${relative(ms, nowMs)})`;
 
-function unitMistake(exp: number, seconds: number): Finding | undefined {
-  const unit = guessLifetimeUnitMistake(exp, seconds);
+/**
+ * The unit mistake behind the core's `ttl-too-long`, when its facts name one.
+ *
+ * @param exp - the exp claim, in what should be seconds.
+ * @param facts - the facts of the core's `ttl-too-long` fault: the lifetime and the unit guessed.
+ * @returns the `exp-in-ms` or `ttl-in-ms` finding, or none.
+ * @example unitMistake(1_700_003_600, { seconds: 3_600_000, unit: 'ttl-in-ms' })[0]?.reason // 'ttl-in-ms'
+ */
+export function unitMistake(exp: unknown, { seconds = 0, unit }: AccessTokenErrorFacts): Finding[] {
   if (unit === 'exp-in-ms') {
-    const year = new Date(exp * 1000).getUTCFullYear();
+    const year = new Date(Number(exp) * 1000).getUTCFullYear();
     const message =
-      `exp is ${exp}, ` +
+      `exp is ${String(exp)}, ` +
       (Number.isNaN(year) ? 'beyond any date' : `a date in the year ${year}`) +
       ' when read as seconds: it was given in milliseconds (Date.now()).';
     const remedy =
       ON_SERVER +
       'give exp in seconds (Math.floor(Date.now() / 1000) + ttl), or let the helper set it from ttl.';
-    return finding('error', 'exp-in-ms', message, remedy, 20157);
+    return [finding('error', 'exp-in-ms', message, remedy, 20157)];
   }
   if (unit === 'ttl-in-ms') {
     const message =
       `The lifetime is ${seconds} s; read as milliseconds it is ${formatDuration(seconds)}: ` +
       'ttl was given in milliseconds.';
     const remedy = ON_SERVER + `give ttl in seconds (${Math.round(seconds / 1000)}), not milliseconds.`;
-    return finding('error', 'ttl-in-ms', message, remedy, 20157);
+    return [finding('error', 'ttl-in-ms', message, remedy, 20157)];
   }
-  return undefined;
+  return [];
 }
 
-function checkLifetime(exp: number, startSeconds: number, startClaim: string): Finding[] {
-  const seconds = exp - startSeconds;
-  if (seconds > MAX_TOKEN_LIFETIME_SECONDS) {
-    const unit = guessLifetimeUnitMistake(exp, seconds);
-    const mistake = unitMistake(exp, seconds);
-    return [coreFinding('error', 'ttl-too-long', { seconds, unit }), ...(mistake ? [mistake] : [])];
-  }
-  if (seconds >= MIN_TOKEN_LIFETIME_SECONDS) return [];
+function tooShort(seconds: number, startClaim: string): Finding[] {
+  if (seconds > MAX_TOKEN_LIFETIME_SECONDS || seconds >= MIN_TOKEN_LIFETIME_SECONDS) return [];
   const message =
     seconds > 0
       ? `The token lives only ${formatDuration(seconds * 1000)}, under the platform's minimum of 3 min: ` +
@@ -111,47 +110,29 @@ function clockSkew(claim: string, aheadMs: number, nowGiven: boolean, corrected:
 }
 
 /**
- * Puts a token's times into words and checks them: lifetime (over 24 h, or a unit mistake; under
- * 3 min), expiry, `nbf`, and a clock offset between the token server and the clock used.
+ * Puts a token's times into words and finds what the core does not refuse it for: a lifetime
+ * under 3 min, a clock offset between the token server and the clock used, little time left.
  *
- * @param payload - the decoded claims, or `null`.
+ * @param reading - what the core's checks read of the token (its times and the clock skew they
+ *   estimated), or `undefined` when there is no token.
  * @param nowMs - the time to judge against, in milliseconds since the epoch.
  * @param nowGiven - whether `nowMs` was given rather than read from this machine's clock.
  * @returns the times and the findings about them.
- * @example checkTimes(payload, Date.now(), false).times.left // '59 min 58 s'
+ * @example describeTimes(reading, Date.now(), false).times.left // '59 min 58 s'
  */
-export function checkTimes(
-  payload: Record<string, unknown> | null,
+export function describeTimes(
+  reading: TokenReading | undefined,
   nowMs: number,
   nowGiven: boolean,
 ): { times: AccessTokenTimes; findings: Finding[] } {
-  const seconds = (claim: string): number | null => {
-    const value = payload?.[claim];
-    return isFiniteNumber(value) ? value : null;
-  };
-  const [iat, nbf, exp] = [seconds('iat'), seconds('nbf'), seconds('exp')];
-  const findings: Finding[] = [];
-  // As the core does: an iat ahead of the clock means the clock is behind, so iat stands for now.
-  const skewMs = iat === null ? 0 : Math.max(0, iat * 1000 - nowMs);
+  const { iat = null, nbf = null, exp = null, lifetimeSeconds = null, skewMs = 0 } = reading ?? {};
   const serverNowMs = nowMs + skewMs;
-  // As the core does: without iat or nbf, only an exp in milliseconds can be told apart.
-  const startSeconds =
-    iat ?? nbf ?? (exp !== null && exp > EXP_IN_MS_THRESHOLD ? Math.floor(nowMs / 1000) : null);
-  const lifetimeSeconds = exp === null || startSeconds === null ? null : exp - startSeconds;
-  if (exp !== null && startSeconds !== null) {
-    findings.push(...checkLifetime(exp, startSeconds, iat === null ? 'nbf' : 'iat'));
-  }
+  const findings = lifetimeSeconds === null ? [] : tooShort(lifetimeSeconds, iat === null ? 'nbf' : 'iat');
   const reference = iat ?? nbf;
   if (reference !== null && reference * 1000 - nowMs > NOT_BEFORE_TOLERANCE_MS) {
     findings.push(clockSkew(iat === null ? 'nbf' : 'iat', reference * 1000 - nowMs, nowGiven, iat !== null));
   }
   const leftMs = exp === null ? null : exp * 1000 - serverNowMs;
-  if (exp !== null && leftMs !== null && leftMs <= 0) {
-    findings.push(coreFinding('error', 'expired', { atMs: exp * 1000, nowMs: serverNowMs }));
-  }
-  if (nbf !== null && nbf * 1000 > serverNowMs + NOT_BEFORE_TOLERANCE_MS) {
-    findings.push(coreFinding('error', 'not-yet-valid', { atMs: nbf * 1000, nowMs: serverNowMs }));
-  }
   const aboutToExpire = leftMs !== null && leftMs > 0 && leftMs < MIN_TOKEN_LIFETIME_SECONDS * 1000;
   if (aboutToExpire && (lifetimeSeconds ?? 0) >= MIN_TOKEN_LIFETIME_SECONDS) {
     const message = `Only ${formatDuration(leftMs)} left: SDKs report a token about to expire 3 min ahead.`;
