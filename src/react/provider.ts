@@ -1,0 +1,76 @@
+import { createElement, useMemo, type ReactNode } from 'react';
+import { AccessManager, AccessTokenError, type AccessManagerOptions } from 'access-manager';
+import { ManagerContext, useBrowserLayoutEffect } from './context';
+import { ManagerStore } from './store';
+
+/**
+ * The props of {@link AccessManagerProvider}: the app's `manager`, or the `options` (and an
+ * optional first `token`) of a manager the provider creates and owns.
+ *
+ * @example
+ * const props: AccessManagerProviderProps = { options: { tokenProvider }, children: <App /> };
+ */
+export type AccessManagerProviderProps =
+  | {
+      /** A manager the app created and destroys itself; the provider never destroys it. */
+      manager: AccessManager;
+      /** Not with `manager`. */
+      options?: never;
+      /** Not with `manager`. */
+      token?: never;
+      /** The components that use the manager. */
+      children?: ReactNode;
+    }
+  | {
+      /** Not with `options`. */
+      manager?: never;
+      /**
+       * The options of the manager the provider creates when it mounts and destroys when it
+       * unmounts. Read once, at mount: to start over with others, change the provider's `key`.
+       */
+      options: AccessManagerOptions;
+      /** The first token, if the app already has one (read once, at mount). */
+      token?: string | null;
+      /** The components that use the manager. */
+      children?: ReactNode;
+    };
+
+/**
+ * Gives the components under it an {@link AccessManager}: the app's (`manager`), or one it owns
+ * (`options`, plus an optional `token`).
+ *
+ * An owned manager is created when the provider mounts, never during a render: a render may be
+ * thrown away (StrictMode renders twice and runs `useState` initialisers twice, concurrent React
+ * abandons renders, the server never mounts), and a manager made there would be left with its
+ * wake listeners and its provider call. StrictMode's simulated unmount and remount keep the same
+ * manager, so there is exactly one alive, and one provider call; a real unmount destroys it.
+ * Until it exists (the first render, server rendering), {@link useAccessManager} returns an idle
+ * manager and {@link useAccessToken} `status: 'empty'`; the hooks' effects see the live one.
+ *
+ * @example
+ * <AccessManagerProvider options={{ tokenProvider: async ({ signal }) => (await (await fetch('/token', { signal })).json()).token }}>
+ *   <App />
+ * </AccessManagerProvider>
+ * @example
+ * const manager = new AccessManager(null, { tokenProvider }); // the app's own, shared with non-React code
+ * root.render(<AccessManagerProvider manager={manager}><App /></AccessManagerProvider>);
+ */
+export function AccessManagerProvider(props: AccessManagerProviderProps): ReactNode {
+  const { manager, options, token } = props;
+  if (manager === undefined && (options === undefined || options === null)) {
+    throw new AccessTokenError('invalid-argument', {
+      field: '<AccessManagerProvider> props',
+      expected: 'either manager={an AccessManager} or options={AccessManagerOptions}',
+      received: 'neither',
+    });
+  }
+  // Keyed on the app's manager; an owned one's options are read by the first store only.
+  const store = useMemo(
+    () => new ManagerStore(manager ?? null, () => new AccessManager(token ?? null, options)),
+    [manager],
+  );
+  // A layout effect: it runs before every passive effect of the tree, so the hooks' effects find
+  // the live manager on their first run.
+  useBrowserLayoutEffect(() => store.mount(), [store]);
+  return createElement(ManagerContext.Provider, { value: store }, props.children);
+}
