@@ -15,9 +15,8 @@ export function useManagerStore(hook: string): ManagerStore {
   if (store === null) {
     throw new AccessTokenError('invalid-argument', {
       field: `${hook}()`,
-      expected:
-        'called inside <AccessManagerProvider manager={manager}> or <AccessManagerProvider options={…}>: wrap your app (or this component) in one',
-      received: 'no AccessManagerProvider above this component',
+      expected: 'called under an <AccessManagerProvider manager={…}> or <AccessManagerProvider options={…}>',
+      received: 'none above this component: wrap the app in one',
     });
   }
   return store;

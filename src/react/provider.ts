@@ -59,8 +59,8 @@ export function AccessManagerProvider(props: AccessManagerProviderProps): ReactN
   const { manager, options, token } = props;
   if (manager === undefined && (options === undefined || options === null)) {
     throw new AccessTokenError('invalid-argument', {
-      field: '<AccessManagerProvider> props',
-      expected: 'either manager={an AccessManager} or options={AccessManagerOptions}',
+      field: '<AccessManagerProvider>',
+      expected: 'manager={…} or options={…}',
       received: 'neither',
     });
   }

@@ -96,15 +96,10 @@ export class ManagerStore {
     }
     const manager = this.#live;
     if (manager === null) return () => {};
+    // Only the events that can change the snapshot: the others (clientError) never wake React.
     const onChange = (): void => this.#notify();
-    const onToken = (): void => {
-      this.#error = null;
-      this.#notify();
-    };
-    const onError = (error: AccessTokenError): void => {
-      this.#error = error;
-      this.#notify();
-    };
+    const onToken = (): void => this.#setError(null);
+    const onError = (error: AccessTokenError): void => this.#setError(error);
     manager
       .on('tokenUpdated', onToken)
       .on('tokenAboutToExpire', onChange)
@@ -124,7 +119,11 @@ export class ManagerStore {
 
   #setLive(manager: AccessManager | null): void {
     this.#live = manager;
-    this.#error = null;
+    this.#setError(null);
+  }
+
+  #setError(error: AccessTokenError | null): void {
+    this.#error = error;
     this.#notify();
   }
 
