@@ -60,7 +60,7 @@ export function AccessManagerProvider(props: AccessManagerProviderProps): ReactN
   if (manager === undefined && (options === undefined || options === null)) {
     throw new AccessTokenError('invalid-argument', {
       field: '<AccessManagerProvider>',
-      expected: 'manager={…} or options={…}',
+      expected: 'given manager={…} or options={…}',
       received: 'neither',
     });
   }

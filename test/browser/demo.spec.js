@@ -20,6 +20,10 @@ export default async function run({ browser, root }) {
         timeout: 10_000,
       },
     );
+    // The simulated Conversations client takes its token 150 ms after the others: wait for it.
+    await page.waitForFunction(() =>
+      document.getElementById('log').textContent.includes('Conversations client took the new token'),
+    );
     const log = await page.locator('#log').innerText();
     assert.match(log, /tokenProvider asked \(reason: initial\)/);
     assert.match(log, /Voice device took the new token/);

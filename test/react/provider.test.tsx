@@ -129,14 +129,16 @@ describe(AccessManagerProvider, () => {
     expect(thrown).toBeInstanceOf(AccessTokenError);
     expect(thrown).toMatchObject({ reason: 'invalid-argument' });
     expect((thrown as Error).message).toMatch(
-      /useAccessToken\(\).*<AccessManagerProvider manager=\{manager\}>/,
+      /useAccessToken\(\) must be called under an <AccessManagerProvider.*wrap the app in one/,
     );
   });
 
   it('refuses to render with neither manager nor options', () => {
     const silence = vi.spyOn(console, 'error').mockImplementation(() => {});
     // @ts-expect-error -- one of the two is required
-    expect(() => render(<AccessManagerProvider />)).toThrow(/either manager=/);
+    expect(() => render(<AccessManagerProvider />)).toThrow(
+      /<AccessManagerProvider> must be given manager=\{…\} or options=\{…\}, got neither/,
+    );
     silence.mockRestore();
   });
 });
