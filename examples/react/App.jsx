@@ -33,7 +33,9 @@ function Status() {
       </dd>
       <dt>Last error</dt>
       <dd id="error" className={error ? 'error' : ''}>
-        {error ? `${error.code} ${error.reason}: ${error.cause?.message ?? error.message}` : '–'}
+        {error
+          ? `${error.reason}${error.code ? ` (${error.code})` : ''}: ${error.cause?.message ?? error.message}`
+          : '–'}
       </dd>
     </dl>
   );

@@ -8,7 +8,7 @@ const WIDTH = 760;
 const LEFT = 70;
 const RIGHT = 70;
 const TOP = 26;
-const ROW = 38;
+const ROW = 46;
 const SHOWN = 4;
 
 /** When `token` was issued (its iat), in milliseconds; `fallbackMs` for a token without one. */
@@ -45,14 +45,14 @@ function tokenLives(entries, aboutToExpireMs) {
   return lives;
 }
 
-function Tick({ x, y, color, label, showLabel }) {
+function Tick({ x, y, color, label, showLabel, below = false }) {
   return (
     <g>
       <line x1={x} x2={x} y1={y - 9} y2={y + 9} stroke={color} strokeWidth="2">
         <title>{label}</title>
       </line>
       {showLabel && (
-        <text x={x} y={y - 12} fill={color} fontSize="10" textAnchor="middle">
+        <text x={x} y={below ? y + 19 : y - 12} fill={color} fontSize="10" textAnchor="middle">
           {label}
         </text>
       )}
@@ -73,83 +73,105 @@ export function Timeline({ aboutToExpireMs }) {
   const time = (ms) => new Date(ms).toLocaleTimeString();
 
   return (
-    <svg id="timeline" viewBox={`0 0 ${WIDTH} ${height}`} width="100%" role="img" aria-label="Token timeline">
-      {lives.map((life, index) => {
-        const y = TOP + index * ROW + ROW / 2;
-        const newest = index === lives.length - 1;
-        const endOfUseMs = Math.min(life.replacedMs ?? nowMs, life.expiresMs);
-        return (
-          <g key={life.issuedMs + ':' + life.expiresMs}>
-            <text x={4} y={y + 4} fontSize="11" fill="#666">
-              {newest ? 'current' : `token −${lives.length - index - 1}`}
-            </text>
-            <rect
-              x={x(life.issuedMs)}
-              y={y - 5}
-              width={x(life.expiresMs) - x(life.issuedMs)}
-              height={10}
-              fill="#e4e4e4"
-              rx="3"
-            />
-            <rect
-              x={x(life.issuedMs)}
-              y={y - 5}
-              width={Math.max(0, x(Math.min(endOfUseMs, life.warningMs)) - x(life.issuedMs))}
-              height={10}
-              fill="#2e9d5b"
-              rx="3"
-            />
-            {endOfUseMs > life.warningMs && (
-              <rect
-                x={x(life.warningMs)}
-                y={y - 5}
-                width={x(endOfUseMs) - x(life.warningMs)}
-                height={10}
-                fill="#e0a100"
-              />
-            )}
-            <Tick
-              x={x(life.issuedMs)}
-              y={y}
-              color="#2e9d5b"
-              label={`issued ${time(life.issuedMs)}`}
-              showLabel={newest}
-            />
-            <Tick
-              x={x(life.warningMs)}
-              y={y}
-              color="#b07d00"
-              label={`warning ${time(life.warningMs)}`}
-              showLabel={newest}
-            />
-            {life.askedMs !== null && (
-              <Tick
-                x={x(life.askedMs)}
-                y={y}
-                color="#1f5fbf"
-                label={`refresh ${time(life.askedMs)}`}
-                showLabel
-              />
-            )}
-            <Tick
-              x={x(life.expiresMs)}
-              y={y}
-              color="#b00020"
-              label={`expiry ${time(life.expiresMs)}`}
-              showLabel={newest}
-            />
-            {life.failures.map((failedMs) => (
-              <text key={failedMs} x={x(failedMs)} y={y + 4} fontSize="13" fill="#b00020" textAnchor="middle">
-                ×<title>{`failed attempt ${time(failedMs)}`}</title>
+    <figure className="timeline">
+      <svg
+        id="timeline"
+        viewBox={`0 0 ${WIDTH} ${height}`}
+        width="100%"
+        role="img"
+        aria-label="Token timeline"
+      >
+        {lives.map((life, index) => {
+          const y = TOP + index * ROW + ROW / 2;
+          const newest = index === lives.length - 1;
+          const endOfUseMs = Math.min(life.replacedMs ?? nowMs, life.expiresMs);
+          return (
+            <g key={life.issuedMs + ':' + life.expiresMs}>
+              <text x={4} y={y + 4} fontSize="11" fill="#666">
+                {newest ? 'current' : `token −${lives.length - index - 1}`}
               </text>
-            ))}
-          </g>
-        );
-      })}
-      <line x1={x(nowMs)} x2={x(nowMs)} y1={TOP - 4} y2={height - 14} stroke="#222" strokeDasharray="3 3" />
-      <text x={x(nowMs)} y={height - 3} fontSize="10" textAnchor="middle">
-        now
-      </text>
-    </svg>
+              <rect
+                x={x(life.issuedMs)}
+                y={y - 5}
+                width={x(life.expiresMs) - x(life.issuedMs)}
+                height={10}
+                fill="#e4e4e4"
+                rx="3"
+              />
+              <rect
+                x={x(life.issuedMs)}
+                y={y - 5}
+                width={Math.max(0, x(Math.min(endOfUseMs, life.warningMs)) - x(life.issuedMs))}
+                height={10}
+                fill="#2e9d5b"
+                rx="3"
+              />
+              {endOfUseMs > life.warningMs && (
+                <rect
+                  x={x(life.warningMs)}
+                  y={y - 5}
+                  width={x(endOfUseMs) - x(life.warningMs)}
+                  height={10}
+                  fill="#e0a100"
+                />
+              )}
+              <Tick
+                x={x(life.issuedMs)}
+                y={y}
+                color="#2e9d5b"
+                label={`issued ${time(life.issuedMs)}`}
+                showLabel={newest}
+              />
+              <Tick
+                x={x(life.warningMs)}
+                y={y}
+                color="#b07d00"
+                label={`warning ${time(life.warningMs)}`}
+                showLabel={newest}
+              />
+              {life.askedMs !== null && (
+                <Tick
+                  x={x(life.askedMs)}
+                  y={y}
+                  color="#1f5fbf"
+                  label={`refresh ${time(life.askedMs)}`}
+                  showLabel
+                  below
+                />
+              )}
+              <Tick
+                x={x(life.expiresMs)}
+                y={y}
+                color="#b00020"
+                label={`expiry ${time(life.expiresMs)}`}
+                showLabel={newest}
+              />
+              {life.failures.map((failedMs) => (
+                <text
+                  key={failedMs}
+                  x={x(failedMs)}
+                  y={y + 4}
+                  fontSize="13"
+                  fill="#b00020"
+                  textAnchor="middle"
+                >
+                  ×<title>{`failed attempt ${time(failedMs)}`}</title>
+                </text>
+              ))}
+            </g>
+          );
+        })}
+        <line x1={x(nowMs)} x2={x(nowMs)} y1={TOP - 4} y2={height - 14} stroke="#222" strokeDasharray="3 3" />
+        <text x={x(nowMs)} y={height - 3} fontSize="10" textAnchor="middle">
+          now
+        </text>
+      </svg>
+      <figcaption className="legend">
+        <span className="valid">valid</span> <span className="warning">after the warning</span>{' '}
+        <span className="unused">not used: replaced</span>{' '}
+        <span className="refresh">refresh: provider asked</span>{' '}
+        <span className="failed">× failed attempt</span>
+      </figcaption>
+    </figure>
   );
 }

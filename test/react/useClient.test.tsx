@@ -137,6 +137,26 @@ describe(useClient, () => {
     manager.destroy();
   });
 
+  it('disposes of the client and makes one from the new manager when the provider is given another', async () => {
+    const first = new AccessManager(mintToken({ identity: 'alice' }));
+    const second = new AccessManager(mintToken({ identity: 'bob' }));
+    const clients = clientProbe((t) => new FakeSdkClient(t), { dispose: (c) => c.shutdown() });
+    const view = renderWith(<clients.Probe />, first, false);
+    await settleInAct();
+    const made = clients.last!;
+    view.rerender(
+      <AccessManagerProvider manager={second}>
+        <clients.Probe />
+      </AccessManagerProvider>,
+    );
+    await settleInAct();
+    expect(made.shutDown).toBe(true);
+    expect(clients.last).not.toBe(made);
+    expect(clients.last?.tokens).toEqual([second.token]);
+    first.destroy();
+    second.destroy();
+  });
+
   it('throws what create threw during the next render, for an error boundary', async () => {
     const silence = vi.spyOn(console, 'error').mockImplementation(() => {});
     class Boundary extends Component<{ children: ReactNode }, { error: Error | null }> {
