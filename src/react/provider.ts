@@ -1,4 +1,4 @@
-import { createElement, useMemo, type ReactNode } from 'react';
+import { createElement, useMemo, useRef, type ReactNode } from 'react';
 import { AccessManager, AccessTokenError, type AccessManagerOptions } from 'access-manager';
 import { ManagerContext, useBrowserLayoutEffect } from './context';
 import { ManagerStore } from './store';
@@ -64,11 +64,15 @@ export function AccessManagerProvider(props: AccessManagerProviderProps): ReactN
       received: 'neither',
     });
   }
-  // Keyed on the app's manager; an owned one's options are read by the first store only.
-  const store = useMemo(
-    () => new ManagerStore(manager ?? null, () => new AccessManager(token ?? null, options)),
-    [manager],
-  );
+  // The store of an owned manager lives as long as the provider (a ref, never recomputed: a new
+  // store would make a new manager), and reads the options of the first render only. The app's
+  // manager gets a store of its own, recomputed only when the app passes another manager.
+  const owned = useRef<ManagerStore | null>(null);
+  if (manager === undefined) {
+    owned.current ??= new ManagerStore(null, () => new AccessManager(token ?? null, options));
+  }
+  const given = useMemo(() => (manager === undefined ? null : new ManagerStore(manager, null)), [manager]);
+  const store = given ?? owned.current!;
   // A layout effect: it runs before every passive effect of the tree, so the hooks' effects find
   // the live manager on their first run.
   useBrowserLayoutEffect(() => store.mount(), [store]);

@@ -40,11 +40,6 @@ export class ManagerStore {
     return this.#live ?? (this.#idle ??= new AccessManager(null, { clock: SLEEPING_CLOCK }));
   }
 
-  /** The live manager, or `null` before an owning provider has mounted. */
-  get live(): AccessManager | null {
-    return this.#live;
-  }
-
   /** Adds a function called on every change; for `useSyncExternalStore`. */
   readonly subscribe = (onChange: () => void): (() => void) => {
     this.#listeners.add(onChange);
