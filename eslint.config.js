@@ -6,6 +6,8 @@ export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'docs/*.api.d.ts', 'docs/html/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // The React example's JSX (examples/react), bundled by esbuild.
+  { files: ['**/*.jsx'], languageOptions: { parserOptions: { ecmaFeatures: { jsx: true } } } },
   {
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
     rules: {

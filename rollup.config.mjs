@@ -32,7 +32,38 @@ const augmentBuiltCore = () => ({
   renderChunk: (code) => code.replaceAll("declare module '../errors'", "declare module './index.js'"),
 });
 
+// access-manager/react: its own build, so that the core ('access-manager') and React stay
+// imports (an app's bundle holds one copy of each) and the 'use client' directive, which
+// bundling drops, is written back at the top.
+const react = {
+  input: { react: 'src/react/index.ts' },
+  external: ['access-manager', 'react', /^react\//],
+};
+const useClient = `'use client';`;
+
 export default [
+  {
+    ...react,
+    plugins: [typescript()],
+    output: [
+      { dir: 'dist', format: 'es', entryFileNames: '[name].js', banner: useClient, sourcemap: true },
+      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', banner: useClient, sourcemap: true },
+    ],
+    onwarn(warning, warn) {
+      if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+    },
+  },
+  {
+    ...react,
+    plugins: [
+      dts(),
+      {
+        name: 'copy-react-declarations-for-commonjs',
+        writeBundle: () => copyFileSync('dist/react.d.ts', 'dist/react.d.cts'),
+      },
+    ],
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts' },
+  },
   {
     input: entries,
     external,

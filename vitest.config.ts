@@ -14,10 +14,14 @@ export default defineConfig({
         find: /^access-manager\/inspect$/,
         replacement: entry(target === 'src' ? 'inspect/index.ts' : 'inspect.js'),
       },
+      {
+        find: /^access-manager\/react$/,
+        replacement: entry(target === 'src' ? 'react/index.ts' : 'react.js'),
+      },
     ],
   },
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     restoreMocks: true,
     unstubGlobals: true,
   },

@@ -136,6 +136,7 @@ declare class AccessManager extends EventEmitter<AccessManagerEvents> {
     get identity(): string | null;
     get expires(): Date | null;
     get isExpired(): boolean;
+    get isAboutToExpire(): boolean;
     get grants(): AccessTokenGrants | null;
     get accountSid(): string | null;
     get apiKeySid(): string | null;

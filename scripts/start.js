@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { credentials, mintDemoToken } from './token-server.js';
+import { buildReactExample } from '../examples/react/build.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const port = Number(process.env.PORT ?? 3000);
@@ -55,6 +56,13 @@ const server = createServer(async (req, res) => {
       .writeHead(200, { 'content-type': 'application/json' })
       .end(JSON.stringify({ tokensMinted, failNextRequests }));
   }
+  if (url.pathname === '/examples/react/app.js') {
+    // Bundled on request (about a second), so an edit shows on reload.
+    return buildReactExample().then(
+      (code) => res.writeHead(200, { 'content-type': TYPES['.js'], 'cache-control': 'no-store' }).end(code),
+      (error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error)),
+    );
+  }
   const page = url.pathname === '/' ? '/examples/demo/' : url.pathname;
   const path = (page.endsWith('/') ? `${page}index.html` : page).slice(1);
   const file = normalize(join(root, path));
@@ -81,4 +89,5 @@ server.listen(port, '127.0.0.1', () => {
   console.log(
     `The same from a plain <script> tag: http://127.0.0.1:${server.address().port}/examples/script-tag/`,
   );
+  console.log(`The React example: http://127.0.0.1:${server.address().port}/examples/react/`);
 });

@@ -139,6 +139,15 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     return this.#current !== null && this.#clock.now() >= this.#current.expiresAtMs;
   }
 
+  /**
+   * `true` from the moment `tokenAboutToExpire` is due for the current token (`aboutToExpireMs`
+   * before exp, in server time), until a new one is accepted; read from the clock. Lets a listener
+   * added late (a React provider mounting) know what it missed.
+   */
+  get isAboutToExpire(): boolean {
+    return this.#current !== null && this.#clock.now() >= this.#current.aboutToExpireAtMs;
+  }
+
   /** The current token's grants, or `null`. */
   get grants(): AccessTokenGrants | null {
     return this.#current?.decoded.payload.grants ?? null;

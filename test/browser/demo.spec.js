@@ -2,29 +2,9 @@
 // token server through the ES-module build, hands it to both simulated clients, and its paste
 // box explains a bad token with the inspect entry.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { waitForText } from './harness.js';
+import { startDemo, waitForText } from './harness.js';
 
 export const name = 'npm start demo: token, clients, the inspect paste box, and the script-tag example';
-
-function startDemo(root) {
-  const child = spawn(process.execPath, [join(root, 'scripts/start.js')], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', TWILIO_ACCOUNT_SID: '', TWILIO_API_KEY: '', TWILIO_API_SECRET: '' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      const match = output.match(/http:\/\/127\.0\.0\.1:\d+\//);
-      if (match) resolve(match[0]);
-    });
-    child.on('exit', (code) => reject(new Error(`demo exited with ${code}: ${output}`)));
-  });
-  return { child, url };
-}
 
 export default async function run({ browser, root }) {
   const { child, url } = startDemo(root);

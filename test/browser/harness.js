@@ -1,5 +1,6 @@
 // Shared pieces of the real-browser tests: a static file server on loopback and a headless
 // Chromium from Debian (never a downloaded browser).
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -90,4 +91,26 @@ export async function waitForText(page, selector, patterns, { timeoutMs = 10_000
     );
   }
   return page.locator(selector).innerText();
+}
+
+/**
+ * Runs `npm start` (scripts/start.js) on a free port with the demo credentials.
+ * @returns {{ child: import('node:child_process').ChildProcess, url: Promise<string> }}
+ */
+export function startDemo(root) {
+  const child = spawn(process.execPath, [join(root, 'scripts/start.js')], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', TWILIO_ACCOUNT_SID: '', TWILIO_API_KEY: '', TWILIO_API_SECRET: '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = output.match(/http:\/\/127\.0\.0\.1:\d+\//);
+      if (match) resolve(match[0]);
+    });
+    child.on('exit', (code) => reject(new Error(`demo exited with ${code}: ${output}`)));
+  });
+  return { child, url };
 }

@@ -1,0 +1,172 @@
+// The page: the token's status with a live countdown, the controls, a simulated Voice device made
+// by useClient, the timeline of each token's life, and the event log.
+import { useState } from 'react';
+import { useAccessManager, useAccessManagerEvent, useAccessToken, useClient } from 'access-manager/react';
+import { record, useActivity } from './activity.js';
+import { Timeline } from './Timeline.jsx';
+import { useNow } from './useNow.js';
+
+const time = (ms) => new Date(ms).toLocaleTimeString();
+
+function Countdown({ expires }) {
+  const nowMs = useNow();
+  if (!expires) return '–';
+  const leftSeconds = Math.max(0, Math.round((expires.getTime() - nowMs) / 1000));
+  return `${Math.floor(leftSeconds / 60)}:${String(leftSeconds % 60).padStart(2, '0')}`;
+}
+
+function Status() {
+  const { identity, expires, status, error } = useAccessToken();
+  return (
+    <dl className="status">
+      <dt>Identity</dt>
+      <dd id="identity">{identity ?? '–'}</dd>
+      <dt>Status</dt>
+      <dd>
+        <span id="status" className={`badge ${status}`}>
+          {status}
+        </span>
+      </dd>
+      <dt>Expires in</dt>
+      <dd id="countdown" data-expires-ms={expires?.getTime() ?? ''}>
+        <Countdown expires={expires} />
+      </dd>
+      <dt>Last error</dt>
+      <dd id="error" className={error ? 'error' : ''}>
+        {error
+          ? `${error.reason}${error.code ? ` (${error.code})` : ''}: ${error.cause?.message ?? error.message}`
+          : '–'}
+      </dd>
+    </dl>
+  );
+}
+
+function Controls() {
+  const manager = useAccessManager();
+  const [served, setServed] = useState(null);
+  const readStats = () =>
+    fetch('/stats')
+      .then((response) => response.json())
+      .then(({ tokensMinted }) => setServed(tokensMinted))
+      .catch(() => {});
+  useAccessManagerEvent('tokenUpdated', readStats);
+  return (
+    <div className="controls">
+      <button id="refresh" onClick={() => manager.refresh().catch(() => {})}>
+        Refresh now
+      </button>
+      <button
+        id="fail"
+        onClick={() =>
+          fetch('/fail?count=3', { method: 'POST' }).then(() =>
+            record('note', 'The token server will fail its next 3 requests'),
+          )
+        }
+      >
+        Make the token server fail 3 times
+      </button>
+      <span className="muted">
+        Tokens served: <span id="served">{served ?? '–'}</span>
+      </span>
+    </div>
+  );
+}
+
+/** Stands in for a Twilio Voice Device: made from a token, takes new ones, destroyed at the end. */
+class SimulatedDevice {
+  constructor(token) {
+    this.tokens = [token];
+    record('client', 'Voice device created with the first token');
+  }
+  updateToken(token) {
+    this.tokens.push(token);
+    record('client', 'Voice device took the new token');
+  }
+  destroy() {
+    record('client', 'Voice device destroyed');
+  }
+}
+
+function Device() {
+  const device = useClient((token) => new SimulatedDevice(token), {
+    requires: 'voice',
+    name: 'voice',
+    dispose: (d) => d.destroy(),
+  });
+  useActivity(); // renders again when the device logs a token
+  return (
+    <p id="device" className="muted">
+      {device
+        ? `Voice device (useClient): ${device.tokens.length} token${device.tokens.length === 1 ? '' : 's'} so far`
+        : 'Voice device (useClient): waiting for the first token'}
+    </p>
+  );
+}
+
+/** Puts every manager event in the activity record. */
+function EventRecorder() {
+  useAccessManagerEvent('tokenUpdated', (manager) =>
+    record('tokenUpdated', `tokenUpdated: ${manager.identity}, expires ${time(manager.expires)}`, {
+      token: manager.token,
+      expiresMs: manager.expires.getTime(),
+    }),
+  );
+  useAccessManagerEvent('tokenAboutToExpire', () => record('tokenAboutToExpire', 'tokenAboutToExpire'));
+  useAccessManagerEvent('tokenExpired', () => record('tokenExpired', 'tokenExpired'));
+  useAccessManagerEvent('tokenError', (error) =>
+    record('tokenError', `tokenError ${error.code} ${error.reason}: ${error.message}`),
+  );
+  useAccessManagerEvent('clientError', (error) =>
+    record('clientError', `clientError ${error.reason}: ${error.message}`),
+  );
+  useAccessManagerEvent('refreshFailed', (error, { attempt, retryInMs }) =>
+    record(
+      'refreshFailed',
+      `refreshFailed (attempt ${attempt}, retry in ${(retryInMs / 1000).toFixed(1)} s): ${error.cause?.message ?? error.message}`,
+    ),
+  );
+  return null;
+}
+
+function Log() {
+  const entries = useActivity();
+  return (
+    <ol id="log" reversed>
+      {[...entries].reverse().map((entry) => (
+        <li key={entry.id} className={entry.kind}>
+          <time>{time(entry.atMs)}</time> {entry.text}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function App({ aboutToExpireMs, ttlSeconds }) {
+  return (
+    <main>
+      <h1>access-manager/react</h1>
+      <p className="muted">
+        One <code>AccessManager</code> owned by <code>&lt;AccessManagerProvider&gt;</code> (in StrictMode), a{' '}
+        {ttlSeconds} s token from <code>npm start</code>&apos;s token server, warned about and refreshed{' '}
+        {aboutToExpireMs / 1000} s before it expires. Change <code>?ttl=</code> and{' '}
+        <code>?aboutToExpireMs=</code> to see other timings.
+      </p>
+      <EventRecorder />
+      <section className="top">
+        <Status />
+        <div>
+          <Controls />
+          <Device />
+        </div>
+      </section>
+      <section>
+        <h2>Each token&apos;s life</h2>
+        <Timeline aboutToExpireMs={aboutToExpireMs} />
+      </section>
+      <section>
+        <h2>Events</h2>
+        <Log />
+      </section>
+    </main>
+  );
+}

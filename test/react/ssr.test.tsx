@@ -1,0 +1,81 @@
+// @vitest-environment node
+import { describe, expect, it, vi } from 'vitest';
+import { renderToString } from 'react-dom/server';
+import { AccessManager } from 'access-manager';
+import {
+  AccessManagerProvider,
+  useAccessManager,
+  useAccessManagerEvent,
+  useAccessToken,
+  useClient,
+  useRegisterClient,
+} from 'access-manager/react';
+import { mintToken } from '../support/tokens.js';
+import { useFakeTime } from '../support/time.js';
+
+useFakeTime();
+
+const BROWSER_GLOBALS = [
+  'window',
+  'document',
+  'navigator',
+  'addEventListener',
+  'BroadcastChannel',
+  'localStorage',
+];
+
+/** Makes every browser global throw when read, as a server without them would if code relied on one. */
+function forbidBrowserGlobals(): string[] {
+  const touched: string[] = [];
+  for (const name of BROWSER_GLOBALS) {
+    vi.stubGlobal(name, undefined);
+    Object.defineProperty(globalThis, name, {
+      configurable: true,
+      get() {
+        touched.push(name);
+        return undefined;
+      },
+    });
+  }
+  return touched;
+}
+
+function App() {
+  const manager = useAccessManager();
+  const { status, identity } = useAccessToken();
+  useAccessManagerEvent('tokenUpdated', () => {});
+  useRegisterClient({ updateToken: () => {} });
+  const client = useClient((token) => ({ token, updateToken: () => {} }));
+  return (
+    <p>{`${status} ${identity ?? 'nobody'} ${manager.token === null ? 'no token' : 'token'} ${client ? 'client' : 'no client'}`}</p>
+  );
+}
+
+describe('server rendering', () => {
+  it('renders status empty, with no timer, no provider call and no browser global', async () => {
+    const touched = forbidBrowserGlobals();
+    const tokenProvider = vi.fn(async () => mintToken());
+    const html = renderToString(
+      <AccessManagerProvider options={{ tokenProvider, shareAcrossTabs: 'app:alice' }} token={mintToken()}>
+        <App />
+      </AccessManagerProvider>,
+    );
+    await vi.advanceTimersByTimeAsync(0);
+
+    expect(html).toBe('<p>empty nobody no token no client</p>');
+    expect(vi.getTimerCount()).toBe(0);
+    expect(tokenProvider).not.toHaveBeenCalled();
+    expect(touched).toEqual([]);
+  });
+
+  it('renders status empty with the app’s manager too, even when it holds a token', () => {
+    const manager = new AccessManager(mintToken());
+    const html = renderToString(
+      <AccessManagerProvider manager={manager}>
+        <App />
+      </AccessManagerProvider>,
+    );
+    expect(html).toBe('<p>empty nobody token no client</p>');
+    manager.destroy();
+  });
+});
