@@ -62,13 +62,23 @@ export function deferred<T = void>() {
   return { promise, resolve, reject };
 }
 
-/** A fake {@link Clock} on vitest's fake timers, whose network, visibility and wake we control. */
+/**
+ * A fake {@link Clock} on vitest's fake timers, whose network, visibility and wake we control.
+ *
+ * Its wall clock reads the fake time plus `state.jumpMs`: moving `jumpMs` without moving the timers
+ * is a machine that slept (browsers pause timers while it sleeps) or a clock set by hand. `delays`
+ * records every delay asked of `setTimeout`, in order.
+ */
 export function fakeClock({ online = true, hidden = false } = {}) {
   const wakeListeners = new Set<() => void>();
-  const state = { online, hidden };
+  const delays: number[] = [];
+  const state = { online, hidden, jumpMs: 0 };
   const clock: Clock = {
-    now: () => Date.now(),
-    setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
+    now: () => Date.now() + state.jumpMs,
+    setTimeout: (callback, delayMs) => {
+      delays.push(delayMs);
+      return setTimeout(callback, delayMs);
+    },
     clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
     onWake(callback) {
       wakeListeners.add(callback);
@@ -81,5 +91,5 @@ export function fakeClock({ online = true, hidden = false } = {}) {
   const wake = () => {
     for (const listener of [...wakeListeners]) listener();
   };
-  return { clock, state, wake, wakeListeners };
+  return { clock, state, wake, wakeListeners, delays };
 }
