@@ -9,7 +9,7 @@ interface Finding {
     message: string;
     remedy: string;
 }
-type AccessTokenErrorReason = 'not-a-string' | 'empty' | 'malformed' | 'undecodable' | 'invalid-header' | 'invalid-issuer' | 'invalid-subject' | 'invalid-expiry' | 'expired' | 'not-yet-valid' | 'missing-grants' | 'ttl-too-long' | 'account-changed' | 'identity-changed' | 'stale' | 'client-missing-grant' | 'client-rejected' | 'client-timeout' | 'destroyed' | 'no-token-provider' | 'provider-failed' | 'provider-timeout' | 'peer-retrying' | 'unchanged' | 'invalid-argument';
+type AccessTokenErrorReason = 'not-a-string' | 'empty' | 'too-long' | 'malformed' | 'undecodable' | 'invalid-header' | 'invalid-issuer' | 'invalid-subject' | 'invalid-expiry' | 'expired' | 'not-yet-valid' | 'missing-grants' | 'ttl-too-long' | 'account-changed' | 'identity-changed' | 'stale' | 'client-missing-grant' | 'client-rejected' | 'client-timeout' | 'destroyed' | 'no-token-provider' | 'provider-failed' | 'provider-timeout' | 'peer-retrying' | 'unchanged' | 'invalid-argument';
 interface AccessTokenErrorFacts {
     received?: string | undefined;
     field?: string | undefined;

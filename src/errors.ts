@@ -10,6 +10,7 @@ import type { Finding } from './inspect/finding';
 export type AccessTokenErrorReason =
   | 'not-a-string'
   | 'empty'
+  | 'too-long'
   | 'malformed'
   | 'undecodable'
   | 'invalid-header'
@@ -77,16 +78,29 @@ export interface ReasonDescription {
  * Formats a duration for people: `"2 h 5 min"`, `"3 min 20 s"`, `"45 s"`.
  *
  * @param ms - a duration in milliseconds; the sign is ignored.
- * @returns the duration in its two largest units.
+ * @returns the duration in its two largest units; `"an unknown time"` for `NaN` or an infinity.
+ * @throws {@link AccessTokenError} `invalid-argument` when `ms` is not a number.
  * @example formatDuration(200_000) // "3 min 20 s"
  */
 export function formatDuration(ms: number): string {
+  if (typeof ms !== 'number') {
+    throw new AccessTokenError('invalid-argument', {
+      field: 'ms',
+      expected: 'a number',
+      received: kindOf(ms),
+    });
+  }
+  if (!Number.isFinite(ms)) return 'an unknown time';
   const seconds = Math.round(Math.abs(ms) / 1000);
   const hours = Math.floor(seconds / 3600);
   const minutes = Math.floor(seconds / 60) % 60;
   if (hours > 0) return `${hours} h ${minutes} min`;
   return minutes > 0 ? `${minutes} min ${seconds % 60} s` : `${seconds} s`;
 }
+
+/** A value's type, for an `invalid-argument` error raised before `describeInput` can be imported. */
+const kindOf = (value: unknown): string =>
+  value === null ? 'null' : typeof value === 'string' ? `"${value.slice(0, 32)}"` : `a ${typeof value}`;
 
 const between = (fromMs = 0, toMs = 0): string => formatDuration(toMs - fromMs);
 const clientLabel = (name: string | undefined): string =>
@@ -108,6 +122,11 @@ const DESCRIBERS: Record<AccessTokenErrorReason, Describer> = {
     ON_CLIENT + 'pass the JWT string itself (from JSON like {"token": "…"}, pass .token).',
   ],
   empty: () => [20101, 'The token is empty.', ON_CLIENT + 'check that your token endpoint returned a token.'],
+  'too-long': (f) => [
+    20101,
+    `The token has ${f.actual} characters, over the ${f.expected} a token may have; it was not decoded.`,
+    ON_CLIENT + 'pass the token alone, not a page or a whole response.',
+  ],
   malformed: (f) => [
     20101,
     `Expected a JWT (three base64url parts), got ${f.received}.`,
@@ -200,6 +219,8 @@ const DESCRIBERS: Record<AccessTokenErrorReason, Describer> = {
  * @param reason - why the token was refused.
  * @param facts - printable facts that make the wording concrete.
  * @returns the code, message and remedy.
+ * @throws {@link AccessTokenError} `invalid-argument` for a reason that is not one of
+ *   {@link AccessTokenErrorReason}, or facts that are not an object.
  * @example
  * describeReason('ttl-too-long', { seconds: 3_600_000, unit: 'ttl-in-ms' }).code // 20157
  */
@@ -207,7 +228,27 @@ export function describeReason(
   reason: AccessTokenErrorReason,
   facts: AccessTokenErrorFacts = {},
 ): ReasonDescription {
-  const [code, message, remedy] = DESCRIBERS[reason](facts);
+  if (typeof reason !== 'string' || !Object.hasOwn(DESCRIBERS, reason)) {
+    throw new AccessTokenError('invalid-argument', {
+      field: 'reason',
+      expected: 'an AccessTokenErrorReason',
+      received: kindOf(reason),
+    });
+  }
+  let described: ReturnType<Describer> | undefined;
+  try {
+    if (typeof facts === 'object' && facts !== null) described = DESCRIBERS[reason](facts);
+  } catch {
+    // A getter that throws, or a revoked Proxy: refused below, like facts that are no object.
+  }
+  if (!described) {
+    throw new AccessTokenError('invalid-argument', {
+      field: 'facts',
+      expected: 'an object',
+      received: kindOf(facts),
+    });
+  }
+  const [code, message, remedy] = described;
   return { code, message, remedy };
 }
 

@@ -2,6 +2,7 @@ import { browserClock, type Clock } from './clock';
 import { ClientRegistry, type RegisterOptions, type TokenClient } from './clients';
 import { EventEmitter } from './emitter';
 import { AccessTokenError, attachFindings } from './errors';
+import { hasMethods, readOptions, readRegisterOptions } from './input';
 import { KeepAlive, MIN_REFRESH_LEAD_MS, type HeldToken } from './keepAlive';
 import { resolveOptions, type AccessManagerEvents, type AccessManagerOptions } from './options';
 import { Alarm, expiryDeadlines } from './schedule';
@@ -52,6 +53,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    */
   constructor(token?: string | null, options: AccessManagerOptions = {}) {
     super();
+    options = readOptions('options', options, ['retry']); // read once: nothing below can throw untyped
     const { aboutToExpireMs, clientTimeoutMs, baseDelayMs, maxDelayMs, refreshTimeoutMs } =
       resolveOptions(options);
     this.#aboutToExpireMs = aboutToExpireMs;
@@ -197,14 +199,14 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    */
   register(client: TokenClient, options: RegisterOptions = {}): () => void {
     if (this.#destroyed) throw new AccessTokenError('destroyed');
-    if (typeof client?.updateToken !== 'function') {
+    if (!hasMethods(client, ['updateToken'])) {
       throw new AccessTokenError('invalid-argument', {
         field: 'client',
         expected: 'an object with an updateToken(token) method',
         received: describeInput(client),
       });
     }
-    this.#clients.add(client, options);
+    this.#clients.add(client, readRegisterOptions(options));
     return () => this.unregister(client);
   }
 

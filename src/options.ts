@@ -1,6 +1,7 @@
 import type { Clock } from './clock';
 import type { TokenClient } from './clients';
 import { AccessTokenError } from './errors';
+import { hasMethods } from './input';
 import type { RefreshFailure, RetryOptions, TokenProvider } from './refresh';
 import { describeInput } from './token';
 import type { AccessManager } from './manager';
@@ -107,7 +108,7 @@ export function resolveOptions(options: AccessManagerOptions): ResolvedOptions {
   if (shareAcrossTabs !== undefined && typeof shareAcrossTabs !== 'string') {
     throw invalidOption('shareAcrossTabs', 'a string key', shareAcrossTabs);
   }
-  if (clock !== undefined && typeof clock?.now !== 'function') {
+  if (clock !== undefined && !hasMethods(clock, ['now', 'setTimeout', 'clearTimeout', 'onWake'])) {
     throw invalidOption('clock', 'a Clock ({ now, setTimeout, clearTimeout, onWake })', clock);
   }
   return {

@@ -1,6 +1,9 @@
 import { jwtDecode } from 'jwt-decode';
 import { AccessTokenError, attachFindings } from './errors';
 import type { AccessTokenErrorFacts } from './errors';
+import { describeInput, invalidArgument, readOptions } from './input';
+
+export { describeInput } from './input';
 
 /**
  * The name of a grant, as it appears as a key of the token's `grants` claim.
@@ -94,6 +97,16 @@ export interface DecodeAccessTokenOptions {
 export const MAX_TOKEN_LIFETIME_SECONDS = 86_400;
 /** How far in the future `nbf` may be before the token counts as not yet valid, in milliseconds. */
 export const NOT_BEFORE_TOLERANCE_MS = 60_000;
+/**
+ * The longest token string accepted, in characters (16 KiB); a longer one is refused as `too-long`
+ * before it is decoded.
+ *
+ * Real access tokens are 0.4 to 2 kB, even with every grant; 16 KiB is eight times the largest.
+ * It is also what a token can be at most to be sent at all: Node's HTTP server refuses request
+ * headers over 16 KiB in all (`--max-http-header-size`), and nginx's default header buffers are
+ * 8 kB. Refusing first bounds the work: decoding a 10 MB string blocks the page for seconds.
+ */
+export const MAX_TOKEN_LENGTH = 16_384;
 
 // Exported for access-manager/inspect, which checks the same things without stopping at the first.
 /** @internal */
@@ -112,29 +125,11 @@ export const EXP_IN_MS_THRESHOLD = 1e11;
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+const isDate = (value: unknown): value is Date => value instanceof Date;
+
 /** @internal Whether `value` is a finite number, as JWT times must be. */
 export const isFiniteNumber = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value);
-
-/**
- * Describes a value by its type and shape, never by its content, for error messages.
- *
- * @param value - anything that was passed where a token was expected.
- * @returns a phrase such as `"an object with a token field"` or `"a string of 40 characters in 1 parts"`.
- * @example describeInput({ token: 'eyJ…' }) // 'an object with a "token" field'
- */
-export function describeInput(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return `an array of ${value.length} items`;
-  if (isRecord(value)) {
-    const keys = Object.keys(value);
-    if (typeof value.token === 'string') return 'an object with a "token" field';
-    return keys.length === 0 ? 'an empty object' : `an object with keys ${keys.slice(0, 5).join(', ')}`;
-  }
-  if (typeof value !== 'string') return `a ${typeof value}`;
-  const parts = value.split('.').length;
-  return `a string of ${value.length} characters in ${parts} part${parts === 1 ? '' : 's'}`;
-}
 
 /**
  * @internal Decodes the header or the payload of a JWT with `jwt-decode`, without throwing.
@@ -208,6 +203,19 @@ export function guessLifetimeUnitMistake(
   return undefined;
 }
 
+/** The dates {@link checkAccessTokenTimes} reads, or `invalid-argument` when they are not dates. */
+function readTimes(decoded: unknown): Pick<DecodedAccessToken, 'issuedAt' | 'notBefore' | 'expires'> {
+  try {
+    const { issuedAt = null, notBefore = null, expires } = decoded as DecodedAccessToken;
+    if (isDate(expires) && [issuedAt, notBefore].every((date) => date === null || isDate(date))) {
+      return { issuedAt, notBefore, expires };
+    }
+  } catch {
+    // null, undefined, a revoked Proxy or a throwing getter: refused below.
+  }
+  throw invalidArgument('decoded', 'a token from decodeAccessToken', decoded);
+}
+
 /**
  * Checks a decoded token's times against a clock, in server time.
  *
@@ -217,18 +225,21 @@ export function guessLifetimeUnitMistake(
  * @param decoded - a token from {@link decodeAccessToken}.
  * @param nowMs - the local time, in milliseconds since the epoch.
  * @returns the estimated clock skew in milliseconds (server minus local; 0 or more).
- * @throws {@link AccessTokenError} `expired` (20104) or `not-yet-valid` (20105).
+ * @throws {@link AccessTokenError} `expired` (20104) or `not-yet-valid` (20105); `invalid-argument`
+ *   when `decoded` is not a token from {@link decodeAccessToken} or `nowMs` is not a finite number.
  * @example const skewMs = checkAccessTokenTimes(decoded, Date.now());
  */
 export function checkAccessTokenTimes(decoded: DecodedAccessToken, nowMs: number): number {
-  const issuedAtMs = decoded.issuedAt?.getTime() ?? -Infinity;
+  const { issuedAt, notBefore, expires } = readTimes(decoded);
+  if (!isFiniteNumber(nowMs)) throw invalidArgument('nowMs', 'milliseconds since the epoch', nowMs);
+  const issuedAtMs = issuedAt?.getTime() ?? -Infinity;
   const skewMs = Math.max(0, issuedAtMs - nowMs);
   const serverNowMs = nowMs + skewMs;
-  const expiresAtMs = decoded.expires.getTime();
+  const expiresAtMs = expires.getTime();
   if (expiresAtMs <= serverNowMs) {
     throw new AccessTokenError('expired', { atMs: expiresAtMs, nowMs: serverNowMs });
   }
-  const notBeforeMs = decoded.notBefore?.getTime();
+  const notBeforeMs = notBefore?.getTime();
   if (notBeforeMs !== undefined && notBeforeMs > serverNowMs + NOT_BEFORE_TOLERANCE_MS) {
     throw new AccessTokenError('not-yet-valid', { atMs: notBeforeMs, nowMs: serverNowMs });
   }
@@ -243,18 +254,23 @@ export function checkAccessTokenTimes(decoded: DecodedAccessToken, nowMs: number
  * @param token - the JWT string, as the app's token server returned it.
  * @param options - `nowMs`: the time to judge against.
  * @returns the header, the claims, and the fields apps most need.
- * @throws {@link AccessTokenError} with the code and reason of the first fault found.
+ * @throws {@link AccessTokenError} with the code and reason of the first fault found (a string over
+ *   {@link MAX_TOKEN_LENGTH} is refused as `too-long` before it is decoded); `invalid-argument` when
+ *   `options` is not an object or `nowMs` is neither a finite number nor `false`.
  * @example
  * const { identity, expires, grantNames } = decodeAccessToken(token);
  */
-export function decodeAccessToken(
-  token: unknown,
-  options: DecodeAccessTokenOptions = {},
-): DecodedAccessToken {
+export function decodeAccessToken(token: unknown, options?: DecodeAccessTokenOptions): DecodedAccessToken {
+  // Read once, here: an option of the wrong type is the caller's mistake, never a token's.
+  const { nowMs } = readOptions('options', options);
+  if (nowMs !== undefined && nowMs !== false && !isFiniteNumber(nowMs)) {
+    throw invalidArgument('options.nowMs', 'milliseconds since the epoch, or false', nowMs);
+  }
+  const read: DecodeAccessTokenOptions = nowMs === undefined ? {} : { nowMs };
   try {
-    return decodeWithoutFindings(token, options);
+    return decodeWithoutFindings(token, read);
   } catch (error) {
-    throw attachFindings(error, token, options.nowMs);
+    throw attachFindings(error, token, nowMs);
   }
 }
 
@@ -267,6 +283,12 @@ export function decodeWithoutFindings(
     throw new AccessTokenError('not-a-string', { received: describeInput(token) });
   }
   if (token === '') throw new AccessTokenError('empty');
+  if (token.length > MAX_TOKEN_LENGTH) {
+    throw new AccessTokenError('too-long', {
+      actual: String(token.length),
+      expected: String(MAX_TOKEN_LENGTH),
+    });
+  }
   const parts = token.split('.');
   if (parts.length !== 3 || !parts.every((part) => BASE64URL_PART.test(part))) {
     throw new AccessTokenError('malformed', { received: describeInput(token) });

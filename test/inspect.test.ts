@@ -40,6 +40,7 @@ function mintWith(
 const CORE_TOKEN_REASONS: readonly string[] = [
   'not-a-string',
   'empty',
+  'too-long',
   'malformed',
   'undecodable',
   'invalid-header',
@@ -90,6 +91,14 @@ const CASES: Case[] = [
     made: 'text',
     given: 'an empty string',
     input: () => '',
+  },
+  {
+    finding: { reason: 'too-long', severity: 'error', code: 20101 },
+    made: 'craft',
+    given: 'a token over 16 KiB (a grant padded with 20 kB)',
+    input: () =>
+      craftToken(goodPayload({ grants: { identity: 'alice', chat: CHAT, pad: 'x'.repeat(20_000) } })),
+    mentions: 'it was not decoded',
   },
   {
     finding: { reason: 'malformed', severity: 'error', code: 20101 },

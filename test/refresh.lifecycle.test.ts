@@ -77,6 +77,37 @@ describe(AccessManager, () => {
       });
     });
 
+    describe('a provider that returns the token already held', () => {
+      it('reports "unchanged" through refreshFailed only: never tokenError, the held token being good', async () => {
+        const { clock } = fakeClock();
+        const held = mintToken({ ttl: 3600 });
+        const manager = new AccessManager(held, { clock, tokenProvider: () => held });
+        const tokenErrors = vi.fn();
+        manager.on('tokenError', tokenErrors);
+        const failures: AccessTokenError[] = [];
+        manager.on('refreshFailed', (error) => failures.push(error));
+
+        await advance(HOUR - 2 * MINUTE);
+
+        expect(failures.length).toBeGreaterThan(0);
+        expect(failures.every((error) => error.reason === 'unchanged' && error.code === 20104)).toBe(true);
+        expect(tokenErrors).not.toHaveBeenCalled();
+        expect(manager.token).toBe(held);
+        manager.destroy();
+      });
+
+      it('takes the same token again through updateToken as a no-op, not a refusal', async () => {
+        const held = mintToken();
+        const manager = new AccessManager(held);
+        const tokenErrors = vi.fn();
+        manager.on('tokenError', tokenErrors);
+
+        await expect(manager.updateToken(held)).resolves.toBe(manager);
+
+        expect(tokenErrors).not.toHaveBeenCalled();
+      });
+    });
+
     describe('destroy() from a refreshFailed listener', () => {
       it('leaves no timer behind and settles refresh() at once', async () => {
         const { clock } = fakeClock();

@@ -1,6 +1,6 @@
 // inspectAccessToken: every check, in the order the core runs them, collected instead of thrown.
 import { AccessTokenError, describeReason } from '../errors';
-import { decodeWithoutFindings, describeInput } from '../token';
+import { decodeWithoutFindings, describeInput, MAX_TOKEN_LENGTH } from '../token';
 import { checkClaims } from './claims';
 import { coreFinding, finding } from './finding';
 import type { Finding, FindingSeverity } from './finding';
@@ -106,7 +106,9 @@ function coreVerdict(input: unknown, nowMs: number): Finding | undefined {
 function inspect(input: unknown, options: InspectAccessTokenOptions): AccessTokenInspection {
   const { nowMs, sdks, findings: optionFindings } = readOptions(options);
   const unwrapped = unwrapInput(input);
-  const claims = unwrapped.token === undefined ? undefined : checkClaims(unwrapped.token);
+  // A string over the core's limit is not decoded here either: decoding megabytes blocks the page.
+  const { token } = unwrapped;
+  const claims = token === undefined || token.length > MAX_TOKEN_LENGTH ? undefined : checkClaims(token);
   const payload = claims?.payload ?? null;
   const { times, findings: timeFindings } = checkTimes(payload, nowMs, options.now !== undefined);
   const found = [
