@@ -103,10 +103,15 @@ export function readOptions<T extends object>(
  */
 export function readRegisterOptions(options: RegisterOptions | null | undefined): RegisterOptions {
   const { requires, name } = readOptions('options', options);
-  const grants: unknown[] = requires === undefined ? [] : Array.isArray(requires) ? requires : [requires];
-  if (!grants.every((grant) => typeof grant === 'string')) {
-    throw invalidArgument('options.requires', 'a grant name, or an array of them', requires);
+  let grants: string[] | undefined;
+  try {
+    const list: unknown[] =
+      requires === undefined ? [] : Array.isArray(requires) ? [...requires] : [requires];
+    if (list.every((grant) => typeof grant === 'string')) grants = list as string[];
+  } catch {
+    // A revoked Proxy, or an array whose items cannot be read: refused below.
   }
+  if (!grants) throw invalidArgument('options.requires', 'a grant name, or an array of them', requires);
   if (name !== undefined && typeof name !== 'string') throw invalidArgument('options.name', 'a string', name);
-  return { requires, name } as RegisterOptions;
+  return { requires: grants, name } as RegisterOptions;
 }
