@@ -194,6 +194,8 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    * @param client - a Conversations or Sync client, a Voice `Device`, or any `{ updateToken }`.
    * @param options - `requires`: grants it needs; `name`: its name in errors.
    * @returns the function that unregisters it. Registering the same client twice does nothing.
+   * @throws {@link AccessTokenError} `invalid-argument` for a client without `updateToken`, or
+   *   options that are not an object, `requires` that is not grant names, `name` not a string.
    * @example
    * const unregister = manager.register(device, { requires: 'voice', name: 'voice' });
    */

@@ -108,6 +108,9 @@ export function resolveOptions(options: AccessManagerOptions): ResolvedOptions {
   if (shareAcrossTabs !== undefined && typeof shareAcrossTabs !== 'string') {
     throw invalidOption('shareAcrossTabs', 'a string key', shareAcrossTabs);
   }
+  if (options.pauseWhenHidden !== undefined && typeof options.pauseWhenHidden !== 'boolean') {
+    throw invalidOption('pauseWhenHidden', 'true or false', options.pauseWhenHidden);
+  }
   if (clock !== undefined && !hasMethods(clock, ['now', 'setTimeout', 'clearTimeout', 'onWake'])) {
     throw invalidOption('clock', 'a Clock ({ now, setTimeout, clearTimeout, onWake })', clock);
   }

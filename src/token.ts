@@ -105,6 +105,7 @@ export const NOT_BEFORE_TOLERANCE_MS = 60_000;
  * It is also what a token can be at most to be sent at all: Node's HTTP server refuses request
  * headers over 16 KiB in all (`--max-http-header-size`), and nginx's default header buffers are
  * 8 kB. Refusing first bounds the work: decoding a 10 MB string blocks the page for seconds.
+ * @example if (text.length > MAX_TOKEN_LENGTH) showError('That is not a token.');
  */
 export const MAX_TOKEN_LENGTH = 16_384;
 

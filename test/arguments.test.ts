@@ -80,6 +80,14 @@ describe(AccessManager, () => {
       },
     );
 
+    it.each([
+      ['options.pauseWhenHidden', { pauseWhenHidden: 'yes' }],
+      ['options.retry', { retry: [1_000, 30_000] }],
+      ['options.tokenProvider', { tokenProvider: '/token' }],
+    ])('refuses a wrong %s at the call', (field, options) => {
+      expectInvalidArgument(() => new AccessManager(null, options as never), field);
+    });
+
     it('reads the options once: changing the object afterwards changes nothing', async () => {
       const options = { aboutToExpireMs: 10 * 60_000 };
       const manager = new AccessManager(mintToken({ ttl: 3600 }), options);
