@@ -77,20 +77,22 @@ export function readOptions<T extends object>(
 ): T {
   if (value === undefined) return {} as T;
   const copy: Record<string, unknown> = {};
+  let read = false;
   try {
-    if (typeof value !== 'object' || !value || Array.isArray(value)) throw value;
-    // Walks the prototype chain too, so an options object made by a class keeps its methods.
-    for (
-      let layer: object | null = value;
-      layer && layer !== Object.prototype;
-      layer = Object.getPrototypeOf(layer)
-    ) {
-      for (const key of Object.getOwnPropertyNames(layer))
-        copy[key] ??= (value as Record<string, unknown>)[key];
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      // Walks the prototype chain too, so an options object made by a class keeps its methods.
+      for (let layer: object | null = value; layer && layer !== Object.prototype;) {
+        for (const key of Object.getOwnPropertyNames(layer)) {
+          copy[key] ??= (value as Record<string, unknown>)[key];
+        }
+        layer = Object.getPrototypeOf(layer) as object | null;
+      }
+      read = true;
     }
   } catch {
-    throw invalidArgument(field, 'an object', value);
+    // A revoked Proxy, or a getter that throws: refused below, like a value that is no object.
   }
+  if (!read) throw invalidArgument(field, 'an object', value);
   for (const key of nested) {
     if (copy[key] != null) copy[key] = readOptions(`${field}.${key}`, copy[key] as object);
   }
