@@ -13,6 +13,7 @@ interface Clock {
 }
 declare const MAX_TIMER_DELAY_MS = 2147483647;
 declare const browserClock: Clock;
+declare function describeInput(value: unknown): string;
 type GrantName = 'identity' | 'chat' | 'ip_messaging' | 'data_sync' | 'voice' | 'video' | 'player' | (string & {});
 interface AccessTokenGrants {
     identity?: string;
@@ -55,7 +56,7 @@ interface DecodeAccessTokenOptions {
 }
 declare const MAX_TOKEN_LIFETIME_SECONDS = 86400;
 declare const NOT_BEFORE_TOLERANCE_MS = 60000;
-declare function describeInput(value: unknown): string;
+declare const MAX_TOKEN_LENGTH = 16384;
 declare function checkAccessTokenTimes(decoded: DecodedAccessToken, nowMs: number): number;
 declare function decodeAccessToken(token: unknown, options?: DecodeAccessTokenOptions): DecodedAccessToken;
 interface TokenClient {
@@ -147,5 +148,5 @@ declare class AccessManager extends EventEmitter<AccessManagerEvents> {
     check(): void;
     destroy(): void;
 }
-export { AccessManager, AccessTokenError, EventEmitter, MAX_TIMER_DELAY_MS, MAX_TOKEN_LIFETIME_SECONDS, NOT_BEFORE_TOLERANCE_MS, browserClock, checkAccessTokenTimes, decodeAccessToken, describeInput };
+export { AccessManager, AccessTokenError, EventEmitter, MAX_TIMER_DELAY_MS, MAX_TOKEN_LENGTH, MAX_TOKEN_LIFETIME_SECONDS, NOT_BEFORE_TOLERANCE_MS, browserClock, checkAccessTokenTimes, decodeAccessToken, describeInput };
 export type { AccessManagerEventName, AccessManagerEvents, AccessManagerOptions, AccessTokenGrants, AccessTokenHeader, AccessTokenPayload, Clock, DecodeAccessTokenOptions, DecodedAccessToken, GrantName, RefreshFailure, RefreshReason, RegisterOptions, RetryOptions, TimerHandle, TokenClient, TokenProvider, TokenProviderContext };

@@ -1,5 +1,6 @@
 import { AccessTokenError } from './errors';
 import type { Clock } from './clock';
+import { invalidArgument, readOptions } from './input';
 import type { DecodedAccessToken, GrantName } from './token';
 
 /**
@@ -159,4 +160,23 @@ function deliver(
       fail(error);
     }
   });
+}
+
+/**
+ * Reads the options of `register` once, at the call.
+ * @throws {@link AccessTokenError} `invalid-argument` naming the option that is wrong.
+ */
+export function readRegisterOptions(options: RegisterOptions | null | undefined): RegisterOptions {
+  const { requires, name } = readOptions('options', options);
+  let grants: string[] | undefined;
+  try {
+    const list: unknown[] =
+      requires === undefined ? [] : Array.isArray(requires) ? [...requires] : [requires];
+    if (list.every((grant) => typeof grant === 'string')) grants = list as string[];
+  } catch {
+    // A revoked Proxy, or an array whose items cannot be read: refused below.
+  }
+  if (!grants) throw invalidArgument('options.requires', 'a grant name, or an array of them', requires);
+  if (name !== undefined && typeof name !== 'string') throw invalidArgument('options.name', 'a string', name);
+  return { requires: grants, name } as RegisterOptions;
 }

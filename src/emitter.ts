@@ -1,4 +1,5 @@
 import mitt from 'mitt';
+import { invalidArgument } from './input';
 
 type Listener = (...args: never[]) => unknown;
 type Wrapped = ((args: unknown[]) => void) & { listener: Listener };
@@ -28,6 +29,7 @@ export class EventEmitter<Events extends { [K in keyof Events]: unknown[] }> {
   /**
    * Adds a listener.
    * @returns this emitter, for chaining.
+   * @throws {@link AccessTokenError} `invalid-argument` when `listener` is not a function.
    * @example manager.on('tokenExpired', () => showSignInAgain());
    */
   on<K extends keyof Events & string>(event: K, listener: (...args: Events[K]) => unknown): this {
@@ -37,6 +39,7 @@ export class EventEmitter<Events extends { [K in keyof Events]: unknown[] }> {
   /**
    * Adds a listener that is removed before its first call.
    * @returns this emitter, for chaining.
+   * @throws {@link AccessTokenError} `invalid-argument` when `listener` is not a function.
    * @example manager.once('tokenUpdated', () => console.log('first refresh done'));
    */
   once<K extends keyof Events & string>(event: K, listener: (...args: Events[K]) => unknown): this {
@@ -94,6 +97,9 @@ export class EventEmitter<Events extends { [K in keyof Events]: unknown[] }> {
   }
 
   #add(event: string, listener: Listener, once: boolean): this {
+    // Refused here, at the call that made the mistake, not at every later emit.
+    if (typeof event !== 'string') throw invalidArgument('event', 'an event name', event);
+    if (typeof listener !== 'function') throw invalidArgument('listener', 'a function', listener);
     if (this.#closed) return this;
     let fired = false;
     const wrapped: Wrapped = Object.assign(

@@ -8,6 +8,7 @@
 export type AccessTokenErrorReason =
   | 'not-a-string'
   | 'empty'
+  | 'too-long'
   | 'malformed'
   | 'undecodable'
   | 'invalid-header'
@@ -75,16 +76,29 @@ export interface ReasonDescription {
  * Formats a duration for people: `"2 h 5 min"`, `"3 min 20 s"`, `"45 s"`.
  *
  * @param ms - a duration in milliseconds; the sign is ignored.
- * @returns the duration in its two largest units.
+ * @returns the duration in its two largest units; `"an unknown time"` for `NaN` or an infinity.
+ * @throws {@link AccessTokenError} `invalid-argument` when `ms` is not a number.
  * @example formatDuration(200_000) // "3 min 20 s"
  */
 export function formatDuration(ms: number): string {
+  if (typeof ms !== 'number') {
+    throw new AccessTokenError('invalid-argument', {
+      field: 'ms',
+      expected: 'a number',
+      received: kindOf(ms),
+    });
+  }
+  if (!Number.isFinite(ms)) return 'an unknown time';
   const seconds = Math.round(Math.abs(ms) / 1000);
   const hours = Math.floor(seconds / 3600);
   const minutes = Math.floor(seconds / 60) % 60;
   if (hours > 0) return `${hours} h ${minutes} min`;
   return minutes > 0 ? `${minutes} min ${seconds % 60} s` : `${seconds} s`;
 }
+
+/** A value's type, for an `invalid-argument` error raised before `describeInput` can be imported. */
+const kindOf = (value: unknown): string =>
+  value === null ? 'null' : typeof value === 'string' ? `"${value.slice(0, 32)}"` : `a ${typeof value}`;
 
 const between = (fromMs = 0, toMs = 0): string => formatDuration(toMs - fromMs);
 const clientLabel = (name: string | undefined): string =>
@@ -107,6 +121,10 @@ const DESCRIBERS: Record<AccessTokenErrorReason, Describer> = {
     ON_CLIENT + 'pass the JWT string itself (from JSON like {"token": "…"}, pass .token).',
   ],
   empty: () => ['The token is empty.', ON_CLIENT + 'check that your token endpoint returned a token.'],
+  'too-long': (f) => [
+    `The token has ${f.actual} characters, over the ${f.expected} a token may have; it was not decoded.`,
+    ON_CLIENT + 'pass the token alone, not a page or a whole response.',
+  ],
   malformed: (f) => [
     `Expected a JWT (three base64url parts), got ${f.received}.`,
     ON_CLIENT + 'pass the token as minted: no quotes, Bearer, spaces, or error page.',
@@ -185,6 +203,7 @@ const DESCRIBERS: Record<AccessTokenErrorReason, Describer> = {
 const CODES: Partial<Record<AccessTokenErrorReason, number>> = {
   'not-a-string': 20101,
   empty: 20101,
+  'too-long': 20101,
   malformed: 20101,
   undecodable: 20101,
   'invalid-header': 20102,
@@ -214,7 +233,27 @@ export function wordReason(
   reason: AccessTokenErrorReason,
   facts: AccessTokenErrorFacts = {},
 ): ReasonDescription {
-  const [message, remedy] = DESCRIBERS[reason](facts);
+  if (typeof reason !== 'string' || !Object.hasOwn(DESCRIBERS, reason)) {
+    throw new AccessTokenError('invalid-argument', {
+      field: 'reason',
+      expected: 'an AccessTokenErrorReason',
+      received: kindOf(reason),
+    });
+  }
+  let described: [message: string, remedy: string] | undefined;
+  try {
+    if (typeof facts === 'object' && facts !== null) described = DESCRIBERS[reason](facts);
+  } catch {
+    // A getter that throws, or a revoked Proxy: refused below, like facts that are no object.
+  }
+  if (!described) {
+    throw new AccessTokenError('invalid-argument', {
+      field: 'facts',
+      expected: 'an object',
+      received: kindOf(facts),
+    });
+  }
+  const [message, remedy] = described;
   return { code: CODES[reason] ?? 0, message, remedy };
 }
 
@@ -231,7 +270,9 @@ function wordsInDevelopment(
 ): ReasonDescription | undefined {
   try {
     if (process.env.NODE_ENV !== 'production') return wordReason(reason, facts);
-  } catch {
+  } catch (error) {
+    // wordReason's own refusal of a bad reason or facts reaches the caller.
+    if (error instanceof AccessTokenError) throw error;
     // No `process`: an ES module loaded by a browser without a bundler. A typeof guard instead of
     // this catch would keep the words in production bundles too, as no bundler folds
     // `typeof process`; so such a page gets the short message rather than a ReferenceError.
@@ -247,6 +288,8 @@ function wordsInDevelopment(
  * @param reason - why the token was refused.
  * @param facts - printable facts that make the wording concrete.
  * @returns the code, message and remedy.
+ * @throws {@link AccessTokenError} `invalid-argument` for a reason that is not one of
+ *   {@link AccessTokenErrorReason}, or facts that are not an object.
  * @example
  * describeReason('ttl-too-long', { seconds: 3_600_000, unit: 'ttl-in-ms' }).code // 20157
  */
@@ -254,11 +297,21 @@ export function describeReason(
   reason: AccessTokenErrorReason,
   facts: AccessTokenErrorFacts = {},
 ): ReasonDescription {
-  const code = CODES[reason] ?? 0;
+  // Production builds keep no list of reasons to check against (it is the wording table), so a
+  // non-string is refused here and an unknown string gets the short message with code 0.
+  if (typeof reason !== 'string') {
+    throw new AccessTokenError('invalid-argument', {
+      field: 'reason',
+      expected: 'an AccessTokenErrorReason',
+      received: kindOf(reason),
+    });
+  }
+  const words = wordsInDevelopment(reason, facts);
+  const code = Object.hasOwn(CODES, reason) ? (CODES[reason] ?? 0) : 0;
   return (
-    wordsInDevelopment(reason, facts) ?? {
+    words ?? {
       code,
-      message: `${reason} (code ${code}), worded in development builds.`,
+      message: `${String(reason)} (code ${code}), worded in development builds.`,
       remedy: TROUBLESHOOTING,
     }
   );

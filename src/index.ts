@@ -15,6 +15,7 @@ export {
   checkAccessTokenTimes,
   decodeAccessToken,
   describeInput,
+  MAX_TOKEN_LENGTH,
   MAX_TOKEN_LIFETIME_SECONDS,
   NOT_BEFORE_TOLERANCE_MS,
 } from './token';

@@ -1,7 +1,8 @@
 import { browserClock, type Clock } from './clock';
-import { ClientRegistry, type RegisterOptions, type TokenClient } from './clients';
+import { ClientRegistry, readRegisterOptions, type RegisterOptions, type TokenClient } from './clients';
 import { EventEmitter } from './emitter';
 import { AccessTokenError, attachFindings } from './errors';
+import { hasMethods, readOptions } from './input';
 import { KeepAlive, MIN_REFRESH_LEAD_MS, type HeldToken } from './keepAlive';
 import { resolveOptions, type AccessManagerOptions } from './options';
 import type { RefreshFailure } from './refresh';
@@ -81,6 +82,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    */
   constructor(token?: string | null, options: AccessManagerOptions = {}) {
     super();
+    options = readOptions('options', options, ['retry']); // read once: nothing below can throw untyped
     const { aboutToExpireMs, clientTimeoutMs, baseDelayMs, maxDelayMs, refreshTimeoutMs } =
       resolveOptions(options);
     this.#aboutToExpireMs = aboutToExpireMs;
@@ -230,19 +232,21 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    * @param client - a Conversations or Sync client, a Voice `Device`, or any `{ updateToken }`.
    * @param options - `requires`: grants it needs; `name`: its name in errors.
    * @returns the function that unregisters it. Registering the same client twice does nothing.
+   * @throws {@link AccessTokenError} `invalid-argument` for a client without `updateToken`, or
+   *   options that are not an object, `requires` that is not grant names, `name` not a string.
    * @example
    * const unregister = manager.register(device, { requires: 'voice', name: 'voice' });
    */
   register(client: TokenClient, options: RegisterOptions = {}): () => void {
     if (this.#destroyed) throw new AccessTokenError('destroyed');
-    if (typeof client?.updateToken !== 'function') {
+    if (!hasMethods(client, ['updateToken'])) {
       throw new AccessTokenError('invalid-argument', {
         field: 'client',
         expected: 'an object with an updateToken(token) method',
         received: describeInput(client),
       });
     }
-    this.#clients.add(client, options);
+    this.#clients.add(client, readRegisterOptions(options));
     return () => this.unregister(client);
   }
 

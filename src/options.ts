@@ -1,5 +1,6 @@
 import type { Clock } from './clock';
 import { AccessTokenError } from './errors';
+import { hasMethods } from './input';
 import type { RetryOptions, TokenProvider } from './refresh';
 import { describeInput } from './token';
 
@@ -79,7 +80,10 @@ export function resolveOptions(options: AccessManagerOptions): ResolvedOptions {
   if (shareAcrossTabs !== undefined && typeof shareAcrossTabs !== 'string') {
     throw invalidOption('shareAcrossTabs', 'a string key', shareAcrossTabs);
   }
-  if (clock !== undefined && typeof clock?.now !== 'function') {
+  if (options.pauseWhenHidden !== undefined && typeof options.pauseWhenHidden !== 'boolean') {
+    throw invalidOption('pauseWhenHidden', 'true or false', options.pauseWhenHidden);
+  }
+  if (clock !== undefined && !hasMethods(clock, ['now', 'setTimeout', 'clearTimeout', 'onWake'])) {
     throw invalidOption('clock', 'a Clock ({ now, setTimeout, clearTimeout, onWake })', clock);
   }
   return {

@@ -1,5 +1,8 @@
 import { AccessTokenError, attachFindings } from './errors';
 import type { AccessTokenErrorFacts, AccessTokenErrorReason } from './errors';
+import { describeInput, invalidArgument, readOptions } from './input';
+
+export { describeInput } from './input';
 
 /**
  * The name of a grant, as it appears as a key of the token's `grants` claim.
@@ -93,6 +96,17 @@ export interface DecodeAccessTokenOptions {
 export const MAX_TOKEN_LIFETIME_SECONDS = 86_400;
 /** How far in the future `nbf` may be before the token counts as not yet valid, in milliseconds. */
 export const NOT_BEFORE_TOLERANCE_MS = 60_000;
+/**
+ * The longest token string accepted, in characters (16 KiB); a longer one is refused as `too-long`
+ * before it is decoded.
+ *
+ * Real access tokens are 0.4 to 2 kB, even with every grant; 16 KiB is eight times the largest.
+ * It is also what a token can be at most to be sent at all: Node's HTTP server refuses request
+ * headers over 16 KiB in all (`--max-http-header-size`), and nginx's default header buffers are
+ * 8 kB. Refusing first bounds the work: decoding a 10 MB string blocks the page for seconds.
+ * @example if (text.length > MAX_TOKEN_LENGTH) showError('That is not a token.');
+ */
+export const MAX_TOKEN_LENGTH = 16_384;
 
 const API_KEY_SID = /^SK[0-9a-fA-F]{32}$/;
 const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
@@ -105,29 +119,11 @@ const EXP_IN_MS_THRESHOLD = 1e11;
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+const isDate = (value: unknown): value is Date => value instanceof Date;
+
 /** A JWT time claim, in seconds, when it is a finite number; `null` otherwise. */
 const secondsOf = (value: unknown): number | null =>
   typeof value === 'number' && Number.isFinite(value) ? value : null;
-
-/**
- * Describes a value by its type and shape, never by its content, for error messages.
- *
- * @param value - anything that was passed where a token was expected.
- * @returns a phrase such as `"an object with a token field"` or `"a string of 40 characters in 1 parts"`.
- * @example describeInput({ token: 'eyJ…' }) // 'an object with a "token" field'
- */
-export function describeInput(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return `an array of ${value.length} items`;
-  if (isRecord(value)) {
-    const keys = Object.keys(value);
-    if (typeof value.token === 'string') return 'an object with a "token" field';
-    return keys.length === 0 ? 'an empty object' : `an object with keys ${keys.slice(0, 5).join(', ')}`;
-  }
-  if (typeof value !== 'string') return `a ${typeof value}`;
-  const parts = value.split('.').length;
-  return `a string of ${value.length} characters in ${parts} part${parts === 1 ? '' : 's'}`;
-}
 
 /** Reads bytes as UTF-8, strictly: a byte order mark is kept (JSON then refuses it). */
 const utf8 = (binary: string): string =>
@@ -182,6 +178,19 @@ function guessLifetimeUnitMistake(
     return 'ttl-in-ms';
   }
   return undefined;
+}
+
+/** The dates {@link checkAccessTokenTimes} reads, or `invalid-argument` when they are not dates. */
+function readTimes(decoded: unknown): Pick<DecodedAccessToken, 'issuedAt' | 'notBefore' | 'expires'> {
+  try {
+    const { issuedAt = null, notBefore = null, expires } = decoded as DecodedAccessToken;
+    if (isDate(expires) && [issuedAt, notBefore].every((date) => date === null || isDate(date))) {
+      return { issuedAt, notBefore, expires };
+    }
+  } catch {
+    // null, undefined, a revoked Proxy or a throwing getter: refused below.
+  }
+  throw invalidArgument('decoded', 'a token from decodeAccessToken', decoded);
 }
 
 /**
@@ -310,6 +319,11 @@ export function checkToken(input: unknown, nowMs: number | false, fault: FaultSi
     fault('empty');
     return NOTHING_READ;
   }
+  // Refused before it is split or decoded: decoding megabytes blocks the page for seconds.
+  if (input.length > MAX_TOKEN_LENGTH) {
+    fault('too-long', { actual: String(input.length), expected: String(MAX_TOKEN_LENGTH) });
+    return NOTHING_READ;
+  }
   const parts = input.split('.');
   const malformed = parts.length !== 3 || !parts.every((part) => BASE64URL_PART.test(part));
   if (malformed) fault('malformed', { received: describeInput(input) });
@@ -336,17 +350,16 @@ export function checkToken(input: unknown, nowMs: number | false, fault: FaultSi
  * @param decoded - a token from {@link decodeAccessToken}.
  * @param nowMs - the local time, in milliseconds since the epoch.
  * @returns the estimated clock skew in milliseconds (server minus local; 0 or more).
- * @throws {@link AccessTokenError} `expired` (20104) or `not-yet-valid` (20105).
+ * @throws {@link AccessTokenError} `expired` (20104) or `not-yet-valid` (20105); `invalid-argument`
+ *   when `decoded` is not a token from {@link decodeAccessToken} or `nowMs` is not a finite number.
  * @example const skewMs = checkAccessTokenTimes(decoded, Date.now());
  */
 export function checkAccessTokenTimes(decoded: DecodedAccessToken, nowMs: number): number {
-  return checkTimesAt(
-    decoded.issuedAt?.getTime(),
-    decoded.notBefore?.getTime(),
-    decoded.expires.getTime(),
-    nowMs,
-    throwFault,
-  );
+  const { issuedAt, notBefore, expires } = readTimes(decoded);
+  if (typeof nowMs !== 'number' || !Number.isFinite(nowMs)) {
+    throw invalidArgument('nowMs', 'milliseconds since the epoch', nowMs);
+  }
+  return checkTimesAt(issuedAt?.getTime(), notBefore?.getTime(), expires.getTime(), nowMs, throwFault);
 }
 
 /**
@@ -357,18 +370,23 @@ export function checkAccessTokenTimes(decoded: DecodedAccessToken, nowMs: number
  * @param token - the JWT string, as the app's token server returned it.
  * @param options - `nowMs`: the time to judge against.
  * @returns the header, the claims, and the fields apps most need.
- * @throws {@link AccessTokenError} with the code and reason of the first fault found.
+ * @throws {@link AccessTokenError} with the code and reason of the first fault found (a string over
+ *   {@link MAX_TOKEN_LENGTH} is refused as `too-long` before it is decoded); `invalid-argument` when
+ *   `options` is not an object or `nowMs` is neither a finite number nor `false`.
  * @example
  * const { identity, expires, grantNames } = decodeAccessToken(token);
  */
-export function decodeAccessToken(
-  token: unknown,
-  options: DecodeAccessTokenOptions = {},
-): DecodedAccessToken {
+export function decodeAccessToken(token: unknown, options?: DecodeAccessTokenOptions): DecodedAccessToken {
+  // Read once, here: an option of the wrong type is the caller's mistake, never a token's.
+  const { nowMs } = readOptions('options', options);
+  if (nowMs !== undefined && nowMs !== false && (typeof nowMs !== 'number' || !Number.isFinite(nowMs))) {
+    throw invalidArgument('options.nowMs', 'milliseconds since the epoch, or false', nowMs);
+  }
+  const read: DecodeAccessTokenOptions = nowMs === undefined ? {} : { nowMs };
   try {
-    return decodeWithoutFindings(token, options);
+    return decodeWithoutFindings(token, read);
   } catch (error) {
-    throw attachFindings(error, token, options.nowMs);
+    throw attachFindings(error, token, nowMs);
   }
 }
 

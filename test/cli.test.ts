@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mintToken } from './support/tokens.js';
+import { mintToken, signatureOf } from './support/tokens.js';
 
 // The CLI runs the build, as users get it: `npm run build` first.
 const BIN = fileURLToPath(new URL('../bin/access-manager.js', import.meta.url));
@@ -25,8 +25,6 @@ function cli(args: string[], input = '', env: Record<string, string> = {}): Run 
   });
   return { status, stdout, stderr };
 }
-
-const signatureOf = (token: string): string => token.split('.')[2] ?? '';
 
 beforeAll(() => {
   if (!existsSync(BUILD)) throw new Error('test/cli.test.ts runs the build: run `npm run build` first.');

@@ -51,6 +51,10 @@ describe('README troubleshooting', () => {
     for (const reason of inspectReasons) expect(rows.has(reason), reason).toBe(true);
   });
 
+  it('says that unchanged arrives through refreshFailed, never tokenError (a provider returning the held token)', () => {
+    expect(rows.get('unchanged')).toMatch(/`refreshFailed`.*never a `tokenError`/);
+  });
+
   it('lists nothing else', () => {
     expect([...rows.keys()].sort()).toEqual([...coreReasons, ...inspectReasons].sort());
   });

@@ -16,6 +16,7 @@ import {
   craftToken,
   goodPayload,
   mintToken,
+  signatureOf,
   without,
 } from './support/tokens.js';
 import { HOUR, MINUTE, T0, T0_SECONDS, mintAt, useFakeTime } from './support/time.js';
@@ -39,6 +40,7 @@ function mintWith(
 const CORE_TOKEN_REASONS: readonly string[] = [
   'not-a-string',
   'empty',
+  'too-long',
   'malformed',
   'undecodable',
   'invalid-header',
@@ -51,7 +53,6 @@ const CORE_TOKEN_REASONS: readonly string[] = [
   'ttl-too-long',
 ];
 const CHAT = { service_sid: 'IS' + '0'.repeat(32) };
-const signatureOf = (token: string): string => token.split('.')[2] ?? '';
 
 interface Case {
   /** The finding, as `reason` (severity, code). */
@@ -90,6 +91,14 @@ const CASES: Case[] = [
     made: 'text',
     given: 'an empty string',
     input: () => '',
+  },
+  {
+    finding: { reason: 'too-long', severity: 'error', code: 20101 },
+    made: 'craft',
+    given: 'a token over 16 KiB (a grant padded with 20 kB)',
+    input: () =>
+      craftToken(goodPayload({ grants: { identity: 'alice', chat: CHAT, pad: 'x'.repeat(20_000) } })),
+    mentions: 'it was not decoded',
   },
   {
     finding: { reason: 'malformed', severity: 'error', code: 20101 },
@@ -629,6 +638,35 @@ describe(inspectAccessToken, () => {
         inspectAccessToken(`${text}.${text}.${text}`);
       }),
     );
+  });
+
+  describe('wording shared with the core', () => {
+    it.each([
+      ['an object with a token field', () => ({ token: mintToken() }), 'not-a-string'],
+      ['an empty string', () => '', 'empty'],
+      ['a string that is no JWT', () => 'not a token', 'malformed'],
+      ['an expired token', () => mintAt(-2 * HOUR), 'expired'],
+    ])('says where to act (server or client) for %s', (_name, input, reason) => {
+      // Issue 4: "each remedy says what to change and where (server or client)".
+      const found = inspectAccessToken(input()).findings.find((f) => f.reason === reason);
+
+      expect(found?.remedy).toMatch(/token server|client code/i);
+    });
+
+    it('reports a header value of the wrong type once, in the words of the core', () => {
+      const token = craftToken(goodPayload(), { ...GOOD_HEADER, alg: 256 });
+      let coreMessage = '';
+      try {
+        decodeAccessToken(token);
+      } catch (error) {
+        coreMessage = (error as AccessTokenError).message;
+      }
+
+      const headerFindings = inspectAccessToken(token).findings.filter((f) => f.reason === 'invalid-header');
+
+      expect(coreMessage).toContain('a number');
+      expect(headerFindings.map((f) => `${f.message} ${f.remedy}`)).toEqual([coreMessage]);
+    });
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { AccessManager, AccessTokenError, type TokenClient } from 'access-manager';
 import { craftToken, goodPayload, mintToken, without } from './support/tokens.js';
 import { recordingClient } from './support/clients.js';
-import { HOUR, SECOND, T0, useFakeTime } from './support/time.js';
+import { HOUR, SECOND, T0, deferred, mintAt, settle, useFakeTime } from './support/time.js';
 
 useFakeTime();
 
@@ -344,6 +344,65 @@ describe(AccessManager, () => {
 
       expect(client.updateToken).not.toHaveBeenCalled();
     });
+
+    it('resolves updateToken only once every client has settled, even when a tokenUpdated listener updates again', async () => {
+      const manager = new AccessManager(mintToken());
+      const newer = mintAt(2 * SECOND);
+      let release = () => {};
+      manager.register({ updateToken: () => new Promise<void>((resolve) => (release = resolve)) });
+      manager.on('tokenUpdated', () => {
+        if (manager.token !== newer) manager.updateToken(newer).catch(() => {});
+      });
+      let resolved = false;
+
+      const updating = manager.updateToken(mintAt(SECOND)).then(() => (resolved = true));
+      await settle();
+
+      expect(resolved).toBe(false); // the client has not taken any token yet
+      release();
+      await updating;
+    });
+
+    it('never leaves a client with an older token when a clientError listener updates the token', async () => {
+      const manager = new AccessManager(mintToken({ grants: ['chat', 'voice'] }));
+      const withoutVoice = mintAt(SECOND, { grants: ['chat'] });
+      const withVoice = mintAt(2 * SECOND, { grants: ['chat', 'voice'] });
+      const voice = { updateToken: vi.fn() };
+      const chat: string[] = [];
+      manager.register(voice, { requires: 'voice', name: 'voice' });
+      manager.register({ updateToken: (t: string) => void chat.push(t) }, { name: 'chat' });
+      // The app answers a missing grant with the token it holds in reserve.
+      manager.on('clientError', (error) => {
+        if (error.reason === 'client-missing-grant') manager.updateToken(withVoice).catch(() => {});
+      });
+
+      await manager.updateToken(withoutVoice);
+      await settle();
+
+      expect(manager.token).toBe(withVoice);
+      expect(chat.at(-1)).toBe(withVoice);
+    });
+
+    it('resolves only once the newer token reached every client, when a clientError listener pushed it', async () => {
+      const manager = new AccessManager(mintToken({ grants: ['chat', 'voice'] }));
+      const withoutVoice = mintAt(SECOND, { grants: ['chat'] });
+      const withVoice = mintAt(2 * SECOND, { grants: ['chat', 'voice'] });
+      const chatTook = deferred();
+      manager.register({ updateToken: vi.fn() }, { requires: 'voice', name: 'voice' });
+      manager.register({ updateToken: () => chatTook.promise }, { name: 'chat' });
+      manager.on('clientError', (error) => {
+        if (error.reason === 'client-missing-grant') manager.updateToken(withVoice).catch(() => {});
+      });
+      let resolved = false;
+
+      const updating = manager.updateToken(withoutVoice).then(() => (resolved = true));
+      await settle();
+
+      expect(manager.token).toBe(withVoice);
+      expect(resolved).toBe(false); // the chat client has not taken withVoice yet
+      chatTook.resolve();
+      await updating;
+    });
   });
 
   describe('register', () => {
@@ -408,6 +467,23 @@ describe(AccessManager, () => {
       await manager.updateToken(next);
 
       expect(device.tokens).toEqual([next]);
+    });
+
+    it('does not hand the current token to a client registered in a tokenUpdated listener (README example)', async () => {
+      // README: "A client is not handed the current token when it registers (it was created with it)",
+      // and its example creates and registers the SDK clients in once('tokenUpdated').
+      const manager = new AccessManager();
+      const created: string[] = [];
+      const updated: string[] = [];
+      manager.once('tokenUpdated', ({ token }) => {
+        created.push(token!);
+        manager.register({ updateToken: (t: string) => void updated.push(t) }, { name: 'conversations' });
+      });
+
+      await manager.updateToken(mintToken());
+
+      expect(created).toHaveLength(1);
+      expect(updated).toEqual([]);
     });
   });
 

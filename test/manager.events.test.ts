@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { AccessManager, AccessTokenError, type Clock } from 'access-manager';
+import { AccessManager, AccessTokenError } from 'access-manager';
 import { craftToken, goodPayload, mintToken, without } from './support/tokens.js';
-import { HOUR, MINUTE, SECOND, T0, advanceTo, mintAt, useFakeTime } from './support/time.js';
+import { HOUR, MINUTE, SECOND, T0, advanceTo, fakeClock, mintAt, useFakeTime } from './support/time.js';
 
 const DAY = 24 * HOUR;
 const MAX_TIMER_DELAY_MS = 2_147_483_647;
@@ -19,44 +19,6 @@ function recordExpiryEvents(manager: AccessManager): ExpiryEvent[] {
 }
 
 const count = (log: ExpiryEvent[], event: ExpiryEvent): number => log.filter((e) => e === event).length;
-
-interface TestClock extends Clock {
-  /** How far the wall clock has jumped from the timers' time. */
-  jumpMs: number;
-  /** Every delay the manager asked for, in order. */
-  delays: number[];
-  /** Sends the wake signal, as a page that became visible again would. */
-  wake(): void;
-  /** How many wake listeners are subscribed. */
-  readonly wakeListenerCount: number;
-}
-
-/**
- * A clock on the fake timers whose wake signal the test sends, whose wall clock can be moved
- * (`jumpMs`) without moving the timers, and which records every delay it is asked for.
- */
-function testClock(): TestClock {
-  const wakeListeners = new Set<() => void>();
-  const clock: TestClock = {
-    jumpMs: 0,
-    delays: [],
-    now: () => Date.now() + clock.jumpMs,
-    setTimeout: (callback, delayMs) => {
-      clock.delays.push(delayMs);
-      return setTimeout(callback, delayMs);
-    },
-    clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-    onWake(callback) {
-      wakeListeners.add(callback);
-      return () => void wakeListeners.delete(callback);
-    },
-    wake: () => wakeListeners.forEach((callback) => callback()),
-    get wakeListenerCount() {
-      return wakeListeners.size;
-    },
-  };
-  return clock;
-}
 
 describe(AccessManager, () => {
   describe('tokenAboutToExpire and tokenWillExpire', () => {
@@ -239,12 +201,12 @@ describe(AccessManager, () => {
     });
 
     it('fires only the warning when it lands between the warning and exp, then tokenExpired at exp', () => {
-      const clock = testClock();
+      const { clock, state } = fakeClock();
       const manager = new AccessManager(mintToken({ ttl: 3600 }), { clock });
       const log = recordExpiryEvents(manager);
 
       // The timer set for 57 min runs when the wall clock already reads 58 min.
-      clock.jumpMs = MINUTE;
+      state.jumpMs = MINUTE;
       advanceTo(57 * MINUTE);
       expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire']);
 
@@ -255,12 +217,12 @@ describe(AccessManager, () => {
     });
 
     it('fires nothing when it runs before its moment by the wall clock, and waits again', () => {
-      const clock = testClock();
+      const { clock, state } = fakeClock();
       const manager = new AccessManager(mintToken({ ttl: 3600 }), { clock });
       const log = recordExpiryEvents(manager);
 
       // The wall clock was set back ten minutes after the timer was armed.
-      clock.jumpMs = -10 * MINUTE;
+      state.jumpMs = -10 * MINUTE;
       advanceTo(57 * MINUTE);
       expect(log).toEqual([]);
 
@@ -307,28 +269,28 @@ describe(AccessManager, () => {
 
   describe('after a laptop sleep', () => {
     it('fires the missed events in order when the clock signals a wake', () => {
-      const clock = testClock();
+      const { clock, state, wake } = fakeClock();
       const manager = new AccessManager(mintToken({ ttl: 3600 }), { clock });
       const log = recordExpiryEvents(manager);
 
       // Asleep for two hours: the wall clock jumped, no timer ran.
-      clock.jumpMs = 2 * HOUR;
+      state.jumpMs = 2 * HOUR;
       expect(log).toEqual([]);
-      clock.wake();
+      wake();
 
       expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire', 'tokenExpired']);
-      clock.wake();
+      wake();
       vi.runAllTimers();
       expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire', 'tokenExpired']);
     });
 
     it('fires nothing on a wake before any moment is due', () => {
-      const clock = testClock();
+      const { clock, state, wake } = fakeClock();
       const manager = new AccessManager(mintToken({ ttl: 3600 }), { clock });
       const log = recordExpiryEvents(manager);
 
-      clock.jumpMs = 20 * MINUTE;
-      clock.wake();
+      state.jumpMs = 20 * MINUTE;
+      wake();
 
       expect(log).toEqual([]);
     });
@@ -351,10 +313,10 @@ describe(AccessManager, () => {
     });
 
     it('follows the injected clock', () => {
-      const clock = testClock();
+      const { clock, state } = fakeClock();
       const manager = new AccessManager(mintToken({ ttl: 3600 }), { clock });
 
-      clock.jumpMs = 3 * HOUR;
+      state.jumpMs = 3 * HOUR;
 
       expect(manager.isExpired).toBe(true);
     });
@@ -421,7 +383,7 @@ describe(AccessManager, () => {
 
   describe('timers', () => {
     it('clamps every delay to what setTimeout can hold', () => {
-      const clock = testClock();
+      const { clock, delays } = fakeClock();
       // No iat, so no lifetime limit applies: exp is 30 days away.
       const exp = (T0 + 30 * DAY) / 1000;
       const token = craftToken(without(goodPayload({ exp }), 'iat'));
@@ -429,13 +391,13 @@ describe(AccessManager, () => {
       const manager = new AccessManager(token, { clock });
       const log = recordExpiryEvents(manager);
 
-      expect(clock.delays).toEqual([MAX_TIMER_DELAY_MS]);
+      expect(delays).toEqual([MAX_TIMER_DELAY_MS]);
       advanceTo(30 * DAY - 3 * MINUTE - 1);
       expect(log).toEqual([]);
       advanceTo(30 * DAY - 3 * MINUTE);
       expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire']);
-      expect(clock.delays.length).toBeGreaterThan(1);
-      for (const delayMs of clock.delays) {
+      expect(delays.length).toBeGreaterThan(1);
+      for (const delayMs of delays) {
         expect(delayMs).toBeGreaterThanOrEqual(0);
         expect(delayMs).toBeLessThanOrEqual(MAX_TIMER_DELAY_MS);
       }
@@ -454,16 +416,16 @@ describe(AccessManager, () => {
     });
 
     it('keeps at most two timers pending and does not poll while idle', () => {
-      const clock = testClock();
+      const { clock, delays } = fakeClock();
       const manager = new AccessManager(mintToken({ ttl: 3600 }), { clock });
       manager.register({ updateToken: () => {} });
       recordExpiryEvents(manager);
       expect(vi.getTimerCount()).toBeLessThanOrEqual(2);
-      const armed = clock.delays.length;
+      const armed = delays.length;
 
       advanceTo(50 * MINUTE);
 
-      expect(clock.delays.length).toBe(armed);
+      expect(delays.length).toBe(armed);
       expect(vi.getTimerCount()).toBeLessThanOrEqual(2);
     });
 
@@ -511,24 +473,24 @@ describe(AccessManager, () => {
     });
 
     it('stops listening for wake signals', () => {
-      const clock = testClock();
+      const { clock, wakeListeners } = fakeClock();
       const manager = new AccessManager(mintToken({ ttl: 3600 }), { clock });
-      expect(clock.wakeListenerCount).toBe(1);
+      expect(wakeListeners.size).toBe(1);
 
       manager.destroy();
 
-      expect(clock.wakeListenerCount).toBe(0);
+      expect(wakeListeners.size).toBe(0);
     });
 
     it('fires no event afterwards, whether by timer, check or wake', () => {
-      const clock = testClock();
+      const { clock, wake } = fakeClock();
       const manager = new AccessManager(mintToken({ ttl: 3600 }), { clock });
       const log = recordExpiryEvents(manager);
 
       manager.destroy();
       advanceTo(2 * HOUR);
       manager.check();
-      clock.wake();
+      wake();
 
       expect(log).toEqual([]);
     });

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { AccessManager, AccessTokenError } from 'access-manager';
 import { mintToken } from './support/tokens.js';
-import { MINUTE, SECOND, useFakeTime } from './support/time.js';
+import { MINUTE, SECOND, mintAt, settle, useFakeTime } from './support/time.js';
 
 useFakeTime();
 
@@ -100,6 +100,21 @@ describe(AccessManager, () => {
       await vi.advanceTimersByTimeAsync(0);
 
       expect(listener).toHaveBeenCalledExactlyOnceWith(expect.any(AccessTokenError), manager);
+    });
+
+    it('calls a once listener only once, even when an earlier listener updates the token again', async () => {
+      const manager = new AccessManager(mintToken());
+      const newer = mintAt(2 * SECOND);
+      manager.on('tokenUpdated', () => {
+        if (manager.token !== newer) manager.updateToken(newer).catch(() => {});
+      });
+      const once = vi.fn();
+      manager.once('tokenUpdated', once);
+
+      await manager.updateToken(mintAt(SECOND)).catch(() => {});
+      await settle();
+
+      expect(once).toHaveBeenCalledTimes(1);
     });
   });
 
@@ -270,6 +285,17 @@ describe(AccessManager, () => {
       expect(chained).toBe(manager);
       expect(manager.listenerCount('tokenUpdated')).toBe(0);
       expect(manager.listenerCount('tokenExpired')).toBe(0);
+    });
+
+    it('calls no other listener of the same event once one of them destroyed the manager', async () => {
+      const manager = new AccessManager(mintToken());
+      const later = vi.fn();
+      manager.on('tokenUpdated', () => manager.destroy());
+      manager.on('tokenUpdated', later);
+
+      await manager.updateToken(mintAt(SECOND)).catch(() => {});
+
+      expect(later).not.toHaveBeenCalled();
     });
   });
 });

@@ -346,6 +346,27 @@ describe(AccessManager, () => {
         advanceTo(HOUR);
         expect(aboutToExpire).toHaveBeenCalledOnce();
       });
+
+      it('rejects a tokenProvider that is not a function with invalid-argument, instead of retrying it for ever', () => {
+        let thrown: unknown;
+        try {
+          new AccessManager(null, { tokenProvider: '/token' } as never).destroy();
+        } catch (error) {
+          thrown = error;
+        }
+        expect(thrown).toBeInstanceOf(AccessTokenError);
+        expect((thrown as AccessTokenError).reason).toBe('invalid-argument');
+      });
+
+      it('throws no TypeError for retry: null (an AccessTokenError, or the defaults)', () => {
+        let thrown: unknown;
+        try {
+          new AccessManager(null, { retry: null } as never).destroy();
+        } catch (error) {
+          thrown = error;
+        }
+        expect(thrown === undefined || thrown instanceof AccessTokenError).toBe(true);
+      });
     });
   });
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { AccessTokenError, decodeAccessToken } from 'access-manager';
+import { AccessManager, AccessTokenError, MAX_TOKEN_LENGTH, decodeAccessToken } from 'access-manager';
 import {
   ACCOUNT_SID,
   API_KEY_SID,
@@ -544,5 +544,56 @@ describe('invalid-header facts', () => {
         facts: expect.objectContaining({ field: 'alg', actual: 'a number' }),
       }),
     );
+  });
+});
+
+describe('a string over MAX_TOKEN_LENGTH', () => {
+  /**
+   * The shortest well-formed token (a padded grant) of at least `length` characters: base64url
+   * never ends a part on one spare character, so one in four lengths cannot be made exactly.
+   */
+  function tokenOfLength(length: number): string {
+    const padded = (pad: number) =>
+      craftToken(goodPayload({ grants: { identity: 'alice', chat: {}, pad: 'x'.repeat(pad) } }));
+    // Each 3 bytes of JSON become 4 base64url characters.
+    let pad = Math.floor(((length - padded(0).length) * 3) / 4) - 2;
+    while (padded(pad).length < length) pad += 1;
+    return padded(pad);
+  }
+
+  it('is 16 KiB, far above any real token (a helper token with every grant is under 1 kB)', () => {
+    expect(MAX_TOKEN_LENGTH).toBe(16_384);
+    expect(mintToken({ grants: ['chat', 'voice', 'video', 'sync'] }).length).toBeLessThan(1_000);
+  });
+
+  it('accepts a valid token of exactly MAX_TOKEN_LENGTH characters', () => {
+    const token = tokenOfLength(MAX_TOKEN_LENGTH);
+    expect(token.length).toBe(MAX_TOKEN_LENGTH);
+    expect(decodeAccessToken(token).identity).toBe('alice');
+  });
+
+  it('refuses the next longer token as too-long (20101), with its remedy', () => {
+    const token = tokenOfLength(MAX_TOKEN_LENGTH + 1);
+    expect(token.length).toBeLessThanOrEqual(MAX_TOKEN_LENGTH + 2);
+    const error = refusal(token);
+    expect(error).toMatchObject({
+      code: 20101,
+      reason: 'too-long',
+      facts: { actual: String(token.length), expected: String(MAX_TOKEN_LENGTH) },
+    });
+    expect(error.message).toContain('not a page or a whole response');
+  });
+
+  it('refuses a 10 MB string before decoding it: its undecodable payload is never looked at', () => {
+    const huge = `${craftToken().split('.')[0]}.${'!'.repeat(10_000_000)}.sig`;
+    expect(refusal(huge)).toMatchObject({ reason: 'too-long', facts: { actual: String(huge.length) } });
+  });
+
+  it('refuses a long token in the manager, keeping the current one', async () => {
+    const current = mintToken();
+    const manager = new AccessManager(current);
+    const outcome = await manager.updateToken(tokenOfLength(MAX_TOKEN_LENGTH + 1)).catch((e: unknown) => e);
+    expect(outcome).toMatchObject({ reason: 'too-long' });
+    expect(manager.token).toBe(current);
   });
 });

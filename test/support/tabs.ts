@@ -56,3 +56,13 @@ export function fakeTabs() {
   vi.stubGlobal('BroadcastChannel', FakeChannel);
   vi.stubGlobal('navigator', { locks, onLine: true });
 }
+
+/** Web Locks as browsers grant them: the callback runs later, never inside request(). Call after {@link fakeTabs}. */
+export function asyncLockGrants() {
+  const { locks } = navigator as unknown as { locks: { request: (...args: unknown[]) => Promise<unknown> } };
+  const request = locks.request.bind(locks);
+  vi.stubGlobal('navigator', {
+    onLine: true,
+    locks: { request: async (...args: unknown[]) => (await Promise.resolve(), request(...args)) },
+  });
+}

@@ -3,7 +3,7 @@
  * there, tokens minted at other moments, a fake {@link Clock}, and helpers to let time and promises run.
  */
 import { afterEach, beforeEach, vi } from 'vitest';
-import type { Clock } from 'access-manager';
+import type { Clock, TimerHandle } from 'access-manager';
 import { mintToken } from './tokens.js';
 
 /** What the fake clock reads when each test starts. */
@@ -62,14 +62,33 @@ export function deferred<T = void>() {
   return { promise, resolve, reject };
 }
 
-/** A fake {@link Clock} on vitest's fake timers, whose network, visibility and wake we control. */
+/**
+ * A fake {@link Clock} on vitest's fake timers, whose network, visibility and wake we control.
+ *
+ * Its wall clock reads the fake time plus `state.jumpMs`: moving `jumpMs` without moving the timers
+ * is a machine that slept (browsers pause timers while it sleeps) or a clock set by hand. `delays`
+ * records every delay asked of `setTimeout`, in order; `timers` holds the ones still pending.
+ */
 export function fakeClock({ online = true, hidden = false } = {}) {
   const wakeListeners = new Set<() => void>();
-  const state = { online, hidden };
+  const delays: number[] = [];
+  const timers = new Set<TimerHandle>();
+  const state = { online, hidden, jumpMs: 0 };
   const clock: Clock = {
-    now: () => Date.now(),
-    setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
-    clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    now: () => Date.now() + state.jumpMs,
+    setTimeout: (callback, delayMs) => {
+      delays.push(delayMs);
+      const handle = setTimeout(() => {
+        timers.delete(handle);
+        callback();
+      }, delayMs);
+      timers.add(handle);
+      return handle;
+    },
+    clearTimeout: (handle) => {
+      timers.delete(handle);
+      clearTimeout(handle as ReturnType<typeof setTimeout>);
+    },
     onWake(callback) {
       wakeListeners.add(callback);
       return () => wakeListeners.delete(callback);
@@ -81,5 +100,5 @@ export function fakeClock({ online = true, hidden = false } = {}) {
   const wake = () => {
     for (const listener of [...wakeListeners]) listener();
   };
-  return { clock, state, wake, wakeListeners };
+  return { clock, state, wake, wakeListeners, delays, timers };
 }
