@@ -2,8 +2,8 @@ import { browserClock, type Clock } from './clock';
 import { ClientRegistry, type RegisterOptions, type TokenClient } from './clients';
 import { EventEmitter } from './emitter';
 import { AccessTokenError, attachFindings } from './errors';
-import { KeepAlive, MIN_REFRESH_LEAD_MS, type HeldToken } from './keepAlive';
 import { resolveOptions, type AccessManagerEvents, type AccessManagerOptions } from './options';
+import { Refresher, type HeldToken } from './refresh';
 import { Alarm, expiryDeadlines } from './schedule';
 import {
   checkAccessTokenTimes,
@@ -16,9 +16,9 @@ import {
 /** Everything the manager knows about the token it holds. */
 interface CurrentToken extends HeldToken {
   aboutToExpireAtMs: number;
-  aboutToExpireFired: boolean;
+  /** `tokenAboutToExpire` and `tokenWillExpire` fired (they are one moment). */
+  warned: boolean;
   expiredFired: boolean;
-  refreshStarted: boolean;
 }
 
 /**
@@ -39,10 +39,14 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
   readonly #clientTimeoutMs: number;
   readonly #alarm: Alarm;
   readonly #stopWaking: () => void;
-  readonly #keepAlive: KeepAlive;
+  readonly #refresher: Refresher;
   #current: CurrentToken | null = null;
   #latestPush: Promise<void> = Promise.resolve();
   #destroyed = false;
+  /** Set while the expiry warning's listeners run; see {@link AccessManager.updateToken}. */
+  #warning = false;
+  /** Tokens given by the warning's listeners, accepted once the warning has fired. */
+  readonly #afterWarning: (() => void)[] = [];
 
   /**
    * @param token - the first token, if the app has one. A bad one is reported through
@@ -52,14 +56,13 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    */
   constructor(token?: string | null, options: AccessManagerOptions = {}) {
     super();
-    const { aboutToExpireMs, clientTimeoutMs, baseDelayMs, maxDelayMs, refreshTimeoutMs } =
-      resolveOptions(options);
-    this.#aboutToExpireMs = aboutToExpireMs;
-    this.#clientTimeoutMs = clientTimeoutMs;
+    const resolved = resolveOptions(options);
+    this.#aboutToExpireMs = resolved.aboutToExpireMs;
+    this.#clientTimeoutMs = resolved.clientTimeoutMs;
     this.#clock = options.clock ?? browserClock;
     this.#alarm = new Alarm(this.#clock, () => this.#check(false));
     this.#stopWaking = this.#clock.onWake(() => this.check());
-    this.#keepAlive = new KeepAlive(
+    this.#refresher = new Refresher(
       {
         held: () => this.#current,
         updateToken: (next) => this.updateToken(next),
@@ -67,12 +70,12 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
       },
       {
         clock: this.#clock,
-        provider: options.tokenProvider,
+        tokenProvider: options.tokenProvider,
         shareAcrossTabs: options.shareAcrossTabs,
-        baseDelayMs,
-        maxDelayMs,
+        aboutToExpireMs: resolved.aboutToExpireMs,
+        refreshTimeoutMs: resolved.refreshTimeoutMs,
+        retry: resolved.retry,
         pauseWhenHidden: options.pauseWhenHidden === true,
-        attemptTimeoutMs: refreshTimeoutMs,
       },
     );
     let accepted = false;
@@ -85,8 +88,10 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
       }
     }
     // Asked after the constructor returns, so listeners added right away hear how it went.
-    if (!accepted && this.#keepAlive.hasProvider) {
-      void Promise.resolve().then(() => this.#keepAlive.start('initial'));
+    if (!accepted && this.#refresher.hasProvider) {
+      void Promise.resolve().then(() => {
+        if (!this.#destroyed) this.#refresher.start('initial');
+      });
     }
   }
 
@@ -136,7 +141,20 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    * @example
    * await manager.updateToken(await fetchToken());
    */
-  async updateToken(token: string): Promise<AccessManager> {
+  updateToken(token: string): Promise<AccessManager> {
+    // tokenAboutToExpire and tokenWillExpire are one moment of one token: a token given by one of
+    // their listeners is taken once both have fired, so neither warns about a token replaced
+    // between the two. Everywhere else acceptance is synchronous (the refresher relies on it).
+    if (this.#warning) {
+      return new Promise((resolve, reject) => {
+        this.#afterWarning.push(() => this.#update(token).then(resolve, reject));
+      });
+    }
+    return this.#update(token);
+  }
+
+  /** {@link AccessManager.updateToken}, outside the warning: accepts or refuses before its first await. */
+  async #update(token: string): Promise<AccessManager> {
     if (this.#destroyed) throw new AccessTokenError('destroyed');
     if (token === this.#current?.token) return this;
     let current: CurrentToken;
@@ -149,7 +167,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     // Clients registered by a tokenUpdated listener were created with this token: skip them.
     const recipients = this.#clients.recipients();
     this.emit('tokenUpdated', this);
-    if (this.#current === current) {
+    if (this.#current === current && !this.#destroyed) {
       const pushed = this.#clients.push(recipients, {
         token,
         decoded: current.decoded,
@@ -179,8 +197,8 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    */
   async refresh(): Promise<string> {
     if (this.#destroyed) throw new AccessTokenError('destroyed');
-    this.#keepAlive.wake(); // "now": a refresh waiting to retry retries at once
-    const token = await this.#keepAlive.run('manual');
+    this.#refresher.wake(); // "now": a refresh waiting to retry retries at once
+    const token = await this.#refresher.run('manual');
     await this.#latestPush; // resolves once the clients have taken it
     return token;
   }
@@ -222,19 +240,20 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    * @example document.addEventListener('resume', () => manager.check());
    */
   check(): void {
-    this.#keepAlive.wake();
+    this.#refresher.wake();
     this.#check(true);
   }
 
   /** Fires what is due and arms the alarm for what is next; `waking` names the refresh reason. */
   #check(waking: boolean): void {
     const current = this.#current;
-    if (this.#destroyed || current === null) return;
+    // Called again from a listener of the warning, it leaves the rest to the call that fires it,
+    // which goes on once both warnings have fired.
+    if (this.#destroyed || current === null || this.#warning) return;
     const nowMs = this.#clock.now();
-    if (!current.aboutToExpireFired && nowMs >= current.aboutToExpireAtMs) {
-      current.aboutToExpireFired = true;
-      this.emit('tokenAboutToExpire', this);
-      this.emit('tokenWillExpire', this);
+    if (!current.warned && nowMs >= current.aboutToExpireAtMs) {
+      current.warned = true;
+      this.#warn();
       // A listener may have replaced the token or destroyed the manager: that re-armed everything.
       if (this.#current !== current || this.#destroyed) return;
     }
@@ -243,18 +262,28 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
       this.emit('tokenExpired', this);
       if (this.#current !== current || this.#destroyed) return;
     }
-    const { hasProvider } = this.#keepAlive;
-    if (hasProvider && !current.refreshStarted && nowMs >= current.refreshAtMs) {
-      current.refreshStarted = true;
-      this.#keepAlive.start(waking ? 'wake' : nowMs >= current.expiresAtMs ? 'expired' : 'about-to-expire');
-    }
+    const refreshAtMs = this.#refresher.tick(current, nowMs, waking);
+    // The provider runs synchronously up to its first await, and may have destroyed the manager.
+    if (this.#current !== current || this.#destroyed) return;
     this.#alarm.set(
       Math.min(
-        current.aboutToExpireFired ? Infinity : current.aboutToExpireAtMs,
+        current.warned ? Infinity : current.aboutToExpireAtMs,
         current.expiredFired ? Infinity : current.expiresAtMs,
-        current.refreshStarted || !hasProvider ? Infinity : current.refreshAtMs,
+        refreshAtMs,
       ),
     );
+  }
+
+  /** Emits `tokenAboutToExpire` then `tokenWillExpire`, then takes any token their listeners gave. */
+  #warn(): void {
+    this.#warning = true;
+    try {
+      this.emit('tokenAboutToExpire', this);
+      this.emit('tokenWillExpire', this);
+    } finally {
+      this.#warning = false;
+    }
+    for (const update of this.#afterWarning.splice(0)) update();
   }
 
   /**
@@ -266,7 +295,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     this.#destroyed = true;
     this.#alarm.clear();
     this.#stopWaking();
-    this.#keepAlive.stop();
+    this.#refresher.stop();
     this.#clients.clear();
     this.closeEvents();
   }
@@ -287,32 +316,30 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     if (previous) {
       if (decoded.accountSid !== previous.accountSid) throw new AccessTokenError('account-changed');
       if (decoded.identity !== previous.identity) throw new AccessTokenError('identity-changed');
+      // Stale: issued before the token held and expiring no later, so it brings nothing. A token
+      // from a server whose clock runs ahead has a later iat, but its successors from correctly
+      // set servers still expire later: they are taken, so one fast clock cannot poison the rest.
       const issuedAtMs = decoded.issuedAt?.getTime();
-      if (issuedAtMs !== undefined && issuedAtMs < (previous.issuedAt?.getTime() ?? -Infinity)) {
+      if (
+        issuedAtMs !== undefined &&
+        issuedAtMs < (previous.issuedAt?.getTime() ?? -Infinity) &&
+        decoded.expires.getTime() <= previous.expires.getTime()
+      ) {
         throw new AccessTokenError('stale', { atMs: issuedAtMs });
       }
     }
     const deadlines = expiryDeadlines(decoded.expires.getTime(), skewMs, this.#aboutToExpireMs);
-    // The provider is asked at the warning, and never less than a minute before exp, so the app
-    // does not see tokenExpired while it works, whatever aboutToExpireMs is. But a token that
-    // lives less than that would be refreshed at once, forever: then wait half of what is left.
-    const refreshLeadMs = Math.max(this.#aboutToExpireMs, MIN_REFRESH_LEAD_MS);
-    const refreshAtMs = Math.max(
-      deadlines.expiresAtMs - refreshLeadMs,
-      nowMs + (deadlines.expiresAtMs - nowMs) / 2,
-    );
     const current: CurrentToken = {
       token,
       decoded,
       ...deadlines,
-      refreshAtMs,
-      aboutToExpireFired: false,
+      acceptedAtMs: nowMs,
+      warned: false,
       expiredFired: false,
-      refreshStarted: false,
     };
     this.#current = current;
     // Armed, not fired: even a token that is already due warns asynchronously.
-    this.#alarm.set(Math.min(current.aboutToExpireAtMs, refreshAtMs));
+    this.#alarm.set(Math.min(current.aboutToExpireAtMs, this.#refresher.dueAtMs(current)));
     return current;
   }
 

@@ -1,7 +1,8 @@
 import type { Clock } from './clock';
 import type { TokenClient } from './clients';
 import { AccessTokenError } from './errors';
-import type { RefreshFailure, RetryOptions, TokenProvider } from './refresh';
+import type { RefreshFailure, RetryOptions, TokenProvider } from './provider';
+import type { TokenSharing } from './sharing';
 import { describeInput } from './token';
 import type { AccessManager } from './manager';
 
@@ -43,11 +44,15 @@ export interface AccessManagerOptions {
    */
   retry?: RetryOptions;
   /**
-   * A key that groups managers in the open tabs of this origin: one tab fetches each new token
-   * and the others adopt it. Make it differ per signed-in user, e.g. `'my-app:' + userId`.
-   * Where the browser lacks Web Locks or BroadcastChannel, each tab fetches its own.
+   * Shares one token across the open tabs of this origin: one tab fetches each new token and the
+   * others adopt it. Made by `tabSharing(key)` from the opt-in entry `access-manager/tabs`, with
+   * a key that differs per signed-in user. Where the browser lacks Web Locks or
+   * BroadcastChannel, each tab fetches its own.
+   * @example
+   * import { tabSharing } from 'access-manager/tabs';
+   * new AccessManager(null, { tokenProvider, shareAcrossTabs: tabSharing('my-app:' + userId) });
    */
-  shareAcrossTabs?: string;
+  shareAcrossTabs?: TokenSharing;
   /**
    * Wait while the page is hidden instead of refreshing in a background tab. Leave it off when a
    * hidden tab must stay reachable (incoming Voice calls need a live registration).
@@ -86,9 +91,8 @@ export type AccessManagerEventName = keyof AccessManagerEvents;
 export interface ResolvedOptions {
   aboutToExpireMs: number;
   clientTimeoutMs: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
   refreshTimeoutMs: number;
+  retry: Required<RetryOptions>;
 }
 
 /**
@@ -104,8 +108,13 @@ export function resolveOptions(options: AccessManagerOptions): ResolvedOptions {
     throw invalidOption('tokenProvider', 'a function ({ reason, signal }) => token', tokenProvider);
   }
   if (typeof retry !== 'object') throw invalidOption('retry', 'an object { baseDelayMs, maxDelayMs }', retry);
-  if (shareAcrossTabs !== undefined && typeof shareAcrossTabs !== 'string') {
-    throw invalidOption('shareAcrossTabs', 'a string key', shareAcrossTabs);
+  if (shareAcrossTabs !== undefined && typeof shareAcrossTabs?.connect !== 'function') {
+    // A string was the option's value before tab sharing became its own entry.
+    throw invalidOption(
+      'shareAcrossTabs',
+      "tabSharing(key) from import { tabSharing } from 'access-manager/tabs'",
+      shareAcrossTabs,
+    );
   }
   if (clock !== undefined && typeof clock?.now !== 'function') {
     throw invalidOption('clock', 'a Clock ({ now, setTimeout, clearTimeout, onWake })', clock);
@@ -113,9 +122,11 @@ export function resolveOptions(options: AccessManagerOptions): ResolvedOptions {
   return {
     aboutToExpireMs: durationOption('aboutToExpireMs', options.aboutToExpireMs, 180_000, 0),
     clientTimeoutMs: durationOption('clientTimeoutMs', options.clientTimeoutMs, 10_000, 0),
-    baseDelayMs: durationOption('retry.baseDelayMs', retry.baseDelayMs, 1_000, 1),
-    maxDelayMs: durationOption('retry.maxDelayMs', retry.maxDelayMs, 30_000, 1),
     refreshTimeoutMs: durationOption('refreshTimeoutMs', options.refreshTimeoutMs, 30_000, 1),
+    retry: {
+      baseDelayMs: durationOption('retry.baseDelayMs', retry.baseDelayMs, 1_000, 1),
+      maxDelayMs: durationOption('retry.maxDelayMs', retry.maxDelayMs, 30_000, 1),
+    },
   };
 }
 

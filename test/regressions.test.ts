@@ -2,6 +2,7 @@
 // which an earlier version of the code missed.
 import { describe, expect, it, vi } from 'vitest';
 import { AccessManager, AccessTokenError, decodeAccessToken } from 'access-manager';
+import { tabSharing } from 'access-manager/tabs';
 import { inspectAccessToken } from 'access-manager/inspect';
 import { craftToken, goodPayload, GOOD_HEADER, mintToken } from './support/tokens.js';
 import { fakeTabs } from './support/tabs.js';
@@ -132,7 +133,11 @@ describe('shareAcrossTabs', () => {
     fakeTabs();
     const { clock } = fakeClock();
     const provider = vi.fn(() => mintToken());
-    const manager = new AccessManager(null, { clock, tokenProvider: provider, shareAcrossTabs: 'app:alice' });
+    const manager = new AccessManager(null, {
+      clock,
+      tokenProvider: provider,
+      shareAcrossTabs: tabSharing('app:alice'),
+    });
     await settle(); // the first refresh has the lock, and asks the other tabs for their token
 
     manager.destroy();
@@ -143,15 +148,15 @@ describe('shareAcrossTabs', () => {
 
   it("adopts a newer token of the same user from another tab, but never another user's", async () => {
     fakeTabs();
-    const alice = new AccessManager(mintToken({ identity: 'alice' }), { shareAcrossTabs: 'app' });
-    const bob = new AccessManager(mintToken({ identity: 'bob' }), { shareAcrossTabs: 'app' });
+    const alice = new AccessManager(mintToken({ identity: 'alice' }), { shareAcrossTabs: tabSharing('app') });
+    const bob = new AccessManager(mintToken({ identity: 'bob' }), { shareAcrossTabs: tabSharing('app') });
     const bobErrors: AccessTokenError[] = [];
     bob.on('tokenError', (error) => bobErrors.push(error));
     await advance(MINUTE);
     const aliceLater = mintToken({ identity: 'alice' });
     const provider = vi.fn(() => aliceLater);
     const aliceTab2 = new AccessManager(mintAt(-MINUTE, { identity: 'alice' }), {
-      shareAcrossTabs: 'app',
+      shareAcrossTabs: tabSharing('app'),
       tokenProvider: provider,
     });
 
@@ -202,7 +207,7 @@ describe('shareAcrossTabs while the token server fails', () => {
       const provider = vi.fn(() => Promise.reject(new Error('503 from the token server')));
       const managers = Array.from(
         { length: tabs },
-        () => new AccessManager(null, { tokenProvider: provider, shareAcrossTabs: 'app:alice' }),
+        () => new AccessManager(null, { tokenProvider: provider, shareAcrossTabs: tabSharing('app:alice') }),
       );
       await advance(2 * MINUTE);
       for (const manager of managers) manager.destroy();
@@ -224,7 +229,7 @@ describe('shareAcrossTabs while the token server fails', () => {
     const provider = vi.fn(() => (healthy ? mintToken() : Promise.reject(new Error('503'))));
     const managers = Array.from(
       { length: 3 },
-      () => new AccessManager(null, { tokenProvider: provider, shareAcrossTabs: 'app:alice' }),
+      () => new AccessManager(null, { tokenProvider: provider, shareAcrossTabs: tabSharing('app:alice') }),
     );
     await advance(10 * SECOND);
     healthy = true;

@@ -2,6 +2,7 @@
 // the refresh, tab and event code missed.
 import { describe, expect, it, vi } from 'vitest';
 import { AccessManager, AccessTokenError } from 'access-manager';
+import { tabSharing } from 'access-manager/tabs';
 import { mintToken } from './support/tokens.js';
 import { fakeTabs } from './support/tabs.js';
 import {
@@ -37,8 +38,14 @@ describe('shareAcrossTabs: peer failures', () => {
     // Tab B's provider fails for a reason of its own (its session expired, an old deploy…).
     const failing = vi.fn(() => Promise.reject(new Error('401 from the token server')));
     const working = vi.fn(() => mintToken());
-    const b = new AccessManager(mintAt(-MINUTE), { tokenProvider: failing, shareAcrossTabs: 'app:alice' });
-    const a = new AccessManager(mintToken(), { tokenProvider: working, shareAcrossTabs: 'app:alice' });
+    const b = new AccessManager(mintAt(-MINUTE), {
+      tokenProvider: failing,
+      shareAcrossTabs: tabSharing('app:alice'),
+    });
+    const a = new AccessManager(mintToken(), {
+      tokenProvider: working,
+      shareAcrossTabs: tabSharing('app:alice'),
+    });
     b.on('refreshFailed', () => {});
     const aFailures: string[] = [];
     a.on('refreshFailed', (error) => aFailures.push(error.reason));
@@ -66,8 +73,8 @@ describe('shareAcrossTabs: peer failures', () => {
     const bProvider = vi.fn(() => mintToken());
     const retry = { baseDelayMs: 30 * SECOND, maxDelayMs: 30 * SECOND };
     const token = mintToken();
-    const a = new AccessManager(token, { tokenProvider: aProvider, shareAcrossTabs: 'k', retry });
-    const b = new AccessManager(token, { tokenProvider: bProvider, shareAcrossTabs: 'k', retry });
+    const a = new AccessManager(token, { tokenProvider: aProvider, shareAcrossTabs: tabSharing('k'), retry });
+    const b = new AccessManager(token, { tokenProvider: bProvider, shareAcrossTabs: tabSharing('k'), retry });
     a.on('refreshFailed', () => {});
     const bFailures: string[] = [];
     b.on('refreshFailed', (error) => bFailures.push(error.reason));
@@ -95,7 +102,10 @@ describe('shareAcrossTabs: peer failures', () => {
     fakeTabs();
     asyncLockGrants();
     const provider = vi.fn(() => mintToken());
-    const manager = new AccessManager(mintToken(), { tokenProvider: provider, shareAcrossTabs: 'app:alice' });
+    const manager = new AccessManager(mintToken(), {
+      tokenProvider: provider,
+      shareAcrossTabs: tabSharing('app:alice'),
+    });
     await advance(SECOND);
 
     manager.refresh().catch(() => {});
@@ -113,7 +123,10 @@ describe('shareAcrossTabs: peer failures', () => {
     process.on('unhandledRejection', onUnhandled);
     const token = mintToken();
     // A token server that caches: it answers with the token the tab already holds.
-    const manager = new AccessManager(token, { tokenProvider: () => token, shareAcrossTabs: 'app:alice' });
+    const manager = new AccessManager(token, {
+      tokenProvider: () => token,
+      shareAcrossTabs: tabSharing('app:alice'),
+    });
 
     manager.refresh().catch(() => {});
     manager.destroy();

@@ -1,6 +1,6 @@
 // The default browserClock in a real Chromium, through the minified <script> bundle: its timers
 // survive a sleep, it waits while the browser is offline and asks once `online` fires, its wake
-// listeners (visibilitychange, focus, pageshow, online) call check(), and destroy() removes them.
+// listeners (visibilitychange, focus, pageshow, online, resume) call check(), and destroy() removes them.
 //
 // Time is Playwright's clock (page.clock), installed before the page loads at the real current
 // time, so tokens minted in Node by the twilio helper line up with the page's fake "now". Its two
@@ -20,7 +20,8 @@ import { serve } from './harness.js';
 export const name = 'browserClock in Chromium: sleep, offline wait, wake listeners, destroy removes them';
 
 const MINUTE_MS = 60_000;
-const WAKE_TYPES = ['focus', 'pageshow', 'online', 'visibilitychange'];
+// `resume` first: in step 4 the live manager hears only the first wake, so it is the one proven there.
+const WAKE_TYPES = ['resume', 'focus', 'pageshow', 'online', 'visibilitychange'];
 
 const PAGE = `<!doctype html>
 <meta charset="utf-8">
@@ -88,7 +89,7 @@ const plus = (counts, n) => Object.fromEntries(Object.entries(counts).map(([type
 const dispatchWake = (page, type) =>
   page.evaluate((type) => {
     const before = window.log.length;
-    if (type === 'visibilitychange') document.dispatchEvent(new Event('visibilitychange'));
+    if (type === 'visibilitychange' || type === 'resume') document.dispatchEvent(new Event(type));
     else if (type === 'pageshow')
       window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
     else window.dispatchEvent(new Event(type));
