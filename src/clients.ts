@@ -117,12 +117,28 @@ export class ClientRegistry {
     const { token, decoded, clock, timeoutMs, onError, isCurrent } = delivery;
     /** The clients that returned a promise which has not settled yet, with their names. */
     const waiting = new Map<TokenClient, string | undefined>();
+    const limit = new AbortController();
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const end = (): void => {
+      this.#pending.delete(end);
+      waiting.clear();
+      limit.abort(); // clears the timer
+      finish();
+    };
+    const settle = (client: TokenClient, error?: AccessTokenError): void => {
+      if (!waiting.delete(client)) return; // timed out already, or the registry was cleared
+      if (error) onError(error, client);
+      if (waiting.size === 0) end();
+    };
     const rejected = (name: string | undefined, cause: unknown) =>
       new AccessTokenError('client-rejected', { client: name }, { cause });
+    // Registered before any client runs: one that destroys the manager ends this push too.
+    this.#pending.add(end);
     for (const { client, requires, name } of recipients) {
       // A listener of an error reported below may have accepted a newer token, which it pushed
-      // already: the rest of the clients must not get this older one after it.
-      if (!isCurrent()) break;
+      // already, or destroyed the manager: the rest of the clients must not get this token.
+      if (!isCurrent() || !this.#pending.has(end)) break;
       if (!this.#clients.has(client)) continue;
       const missing = requires.find((grant) => !hasGrant(decoded, grant));
       if (missing !== undefined) {
@@ -144,25 +160,11 @@ export class ClientRegistry {
         );
       }
     }
-    if (waiting.size === 0) return Promise.resolve();
-
-    // One time limit for the whole push: when it passes, each client still waiting is reported.
-    const limit = new AbortController();
-    let finish!: () => void;
-    const finished = new Promise<void>((resolve) => (finish = resolve));
-    const end = (): void => {
-      this.#pending.delete(end);
-      waiting.clear();
-      limit.abort(); // clears the timer
-      finish();
-    };
-    function settle(client: TokenClient, error?: AccessTokenError): void {
-      if (!waiting.has(client)) return; // timed out already, or the registry was cleared
-      waiting.delete(client);
-      if (error) onError(error, client);
-      if (waiting.size === 0) end();
+    if (waiting.size === 0 || !this.#pending.has(end)) {
+      end();
+      return finished;
     }
-    this.#pending.add(end);
+    // One time limit for the whole push: when it passes, each client still waiting is reported.
     void wait(clock, timeoutMs, limit.signal).then((ranOut) => {
       if (!ranOut) return;
       for (const [client, name] of [...waiting]) {

@@ -16,6 +16,8 @@ import {
 /** Everything the manager knows about the token it holds. */
 interface CurrentToken extends HeldToken {
   aboutToExpireAtMs: number;
+  /** When it was issued, by the local clock (iat less the server's skew); `NaN` without iat. */
+  issuedAtMs: number;
   /** `tokenAboutToExpire` and `tokenWillExpire` fired (they are one moment). */
   warned: boolean;
   expiredFired: boolean;
@@ -316,23 +318,24 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     if (previous) {
       if (decoded.accountSid !== previous.accountSid) throw new AccessTokenError('account-changed');
       if (decoded.identity !== previous.identity) throw new AccessTokenError('identity-changed');
-      // Stale: issued before the token held and expiring no later, so it brings nothing. A token
-      // from a server whose clock runs ahead has a later iat, but its successors from correctly
-      // set servers still expire later: they are taken, so one fast clock cannot poison the rest.
-      const issuedAtMs = decoded.issuedAt?.getTime();
-      if (
-        issuedAtMs !== undefined &&
-        issuedAtMs < (previous.issuedAt?.getTime() ?? -Infinity) &&
-        decoded.expires.getTime() <= previous.expires.getTime()
-      ) {
-        throw new AccessTokenError('stale', { atMs: issuedAtMs });
-      }
     }
     const deadlines = expiryDeadlines(decoded.expires.getTime(), skewMs, this.#aboutToExpireMs);
+    // When it was issued by the local clock: each token's own server skew taken out, so tokens
+    // from servers whose clocks disagree compare fairly.
+    const issuedAtMs = (decoded.issuedAt?.getTime() ?? NaN) - skewMs;
+    // Stale: issued before the token held and expiring no later, so it brings nothing (a cached
+    // token). Judged by the local clock: a token from a server whose clock runs an hour ahead
+    // then counts as issued when it arrived, so it cannot make its successors from correctly set
+    // servers look older than itself for an hour.
+    const held = this.#current;
+    if (held && issuedAtMs < held.issuedAtMs && deadlines.expiresAtMs <= held.expiresAtMs) {
+      throw new AccessTokenError('stale', { atMs: decoded.issuedAt!.getTime() });
+    }
     const current: CurrentToken = {
       token,
       decoded,
       ...deadlines,
+      issuedAtMs,
       acceptedAtMs: nowMs,
       warned: false,
       expiredFired: false,
