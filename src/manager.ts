@@ -1,27 +1,12 @@
 import { browserClock, type Clock } from './clock';
 import { ClientRegistry, type RegisterOptions, type TokenClient } from './clients';
 import { EventEmitter } from './emitter';
-import { AccessTokenError, attachFindings } from './errors';
+import { AccessTokenError } from './errors';
+import { admitToken, type CurrentToken } from './heldToken';
 import { resolveOptions, type AccessManagerEvents, type AccessManagerOptions } from './options';
-import { Refresher, type HeldToken } from './refresh';
-import { Alarm, expiryDeadlines } from './schedule';
-import {
-  checkAccessTokenTimes,
-  decodeWithoutFindings,
-  describeInput,
-  type AccessTokenGrants,
-  type DecodedAccessToken,
-} from './token';
-
-/** Everything the manager knows about the token it holds. */
-interface CurrentToken extends HeldToken {
-  aboutToExpireAtMs: number;
-  /** When it was issued, by the local clock (iat less the server's skew); `NaN` without iat. */
-  issuedAtMs: number;
-  /** `tokenAboutToExpire` and `tokenWillExpire` fired (they are one moment). */
-  warned: boolean;
-  expiredFired: boolean;
-}
+import { Refresher } from './refresh';
+import { Alarm } from './schedule';
+import { describeInput, type AccessTokenGrants } from './token';
 
 /**
  * Holds one Twilio access token for every SDK on the page: validates it, warns before it expires,
@@ -139,7 +124,13 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    * @param token - the new JWT string.
    * @returns the manager, once every client has taken the token, failed, or timed out.
    * @throws {@link AccessTokenError} (as a rejection, also emitted as `tokenError`) when the token is
-   *   refused; the previous token stays in force.
+   *   refused; the previous token stays in force. Besides an invalid or expired token, that is one
+   *   for another account or identity, or a `stale` one: issued before the current token and
+   *   expiring no later, both by the local clock (each token's server skew taken out), so a token
+   *   from a server whose clock runs ahead never makes later tokens from correct servers stale.
+   * Called by a listener of `tokenAboutToExpire` or `tokenWillExpire`, the token is taken once both
+   * have fired (they are one moment of one token); anywhere else it is taken or refused before
+   * this returns.
    * @example
    * await manager.updateToken(await fetchToken());
    */
@@ -304,42 +295,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
 
   /** Validates `token` against the current one and makes it current. Throws on a refused token. */
   #accept(token: string): CurrentToken {
-    const nowMs = this.#clock.now();
-    let decoded: DecodedAccessToken;
-    let skewMs: number;
-    try {
-      decoded = decodeWithoutFindings(token, { nowMs: false });
-      skewMs = checkAccessTokenTimes(decoded, nowMs);
-    } catch (error) {
-      // With access-manager/inspect loaded, the error lists every finding, judged by this clock.
-      throw attachFindings(error, token, nowMs);
-    }
-    const previous = this.#current?.decoded;
-    if (previous) {
-      if (decoded.accountSid !== previous.accountSid) throw new AccessTokenError('account-changed');
-      if (decoded.identity !== previous.identity) throw new AccessTokenError('identity-changed');
-    }
-    const deadlines = expiryDeadlines(decoded.expires.getTime(), skewMs, this.#aboutToExpireMs);
-    // When it was issued by the local clock: each token's own server skew taken out, so tokens
-    // from servers whose clocks disagree compare fairly.
-    const issuedAtMs = (decoded.issuedAt?.getTime() ?? NaN) - skewMs;
-    // Stale: issued before the token held and expiring no later, so it brings nothing (a cached
-    // token). Judged by the local clock: a token from a server whose clock runs an hour ahead
-    // then counts as issued when it arrived, so it cannot make its successors from correctly set
-    // servers look older than itself for an hour.
-    const held = this.#current;
-    if (held && issuedAtMs < held.issuedAtMs && deadlines.expiresAtMs <= held.expiresAtMs) {
-      throw new AccessTokenError('stale', { atMs: decoded.issuedAt!.getTime() });
-    }
-    const current: CurrentToken = {
-      token,
-      decoded,
-      ...deadlines,
-      issuedAtMs,
-      acceptedAtMs: nowMs,
-      warned: false,
-      expiredFired: false,
-    };
+    const current = admitToken(token, this.#current, this.#clock.now(), this.#aboutToExpireMs);
     this.#current = current;
     // Armed, not fired: even a token that is already due warns asynchronously.
     this.#alarm.set(Math.min(current.aboutToExpireAtMs, this.#refresher.dueAtMs(current)));

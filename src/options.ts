@@ -72,7 +72,10 @@ export interface AccessManagerEvents {
   tokenUpdated: [manager: AccessManager];
   /** The token has `aboutToExpireMs` (three minutes) or less left; fires once per token. */
   tokenAboutToExpire: [manager: AccessManager];
-  /** twilio-common's name for `tokenAboutToExpire`; fires at the same moment. */
+  /**
+   * twilio-common's name for `tokenAboutToExpire`; fires right after it, for the same token (a
+   * token given to `updateToken` by a listener of either is taken once both have fired).
+   */
   tokenWillExpire: [manager: AccessManager];
   /** The token has expired; fires once per token. */
   tokenExpired: [manager: AccessManager];

@@ -112,7 +112,10 @@ describe(AccessManager, () => {
         manager.destroy();
         return Promise.reject(new Error('401'));
       });
-      const manager: AccessManager = new AccessManager(mintToken({ ttl: 3600 }), { clock, tokenProvider: provider });
+      const manager: AccessManager = new AccessManager(mintToken({ ttl: 3600 }), {
+        clock,
+        tokenProvider: provider,
+      });
 
       await advance(57 * MINUTE);
 
