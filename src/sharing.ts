@@ -7,7 +7,12 @@ import type { Clock } from './clock';
 import type { AccessTokenError } from './errors';
 import type { DecodedAccessToken } from './token';
 
-/** The token a manager holds, as a sharing plugin sees it. */
+/**
+ * The token a manager holds, as a sharing plugin sees it.
+ * @example
+ * const held = host.held();
+ * if (held && host.clock.now() < held.expiresAtMs) channel.postMessage({ token: held.token });
+ */
 export interface SharedToken {
   /** The JWT string. */
   token: string;
@@ -17,7 +22,11 @@ export interface SharedToken {
   expiresAtMs: number;
 }
 
-/** What the manager gives a sharing plugin when it connects. */
+/**
+ * What the manager gives a sharing plugin when it connects.
+ * @example
+ * channel.onmessage = ({ data }) => host.adopt(data.token); // validated like any other token
+ */
 export interface SharingHost {
   /** The manager's clock. */
   readonly clock: Clock;
@@ -36,7 +45,11 @@ export interface SharingHost {
   wait(ms: number, signal?: AbortSignal): Promise<boolean>;
 }
 
-/** One refresh attempt, handed to {@link SharedRefresh.attempt}. */
+/**
+ * One refresh attempt, handed to {@link SharedRefresh.attempt}.
+ * @example
+ * const attempt = async (shared: SharedAttempt) => shared.fresh() ?? (await shared.fetch());
+ */
 export interface SharedAttempt {
   /** Aborted when the manager is destroyed or the attempt's time limit passes. */
   signal: AbortSignal;
@@ -48,7 +61,15 @@ export interface SharedAttempt {
   fetch(): Promise<string>;
 }
 
-/** A manager's connection to the other tabs, made by {@link TokenSharing.connect}. */
+/**
+ * A manager's connection to the other tabs, made by {@link TokenSharing.connect}.
+ * @example
+ * const refresh: SharedRefresh = {
+ *   attempt: (shared) => locks.request(key, async () => shared.fresh() ?? (await shared.fetch())),
+ *   failed: () => {},
+ *   close: () => channel.close(),
+ * };
+ */
 export interface SharedRefresh {
   /**
    * Runs one attempt on behalf of every tab: calls `attempt.fetch()` at most in one tab at a
