@@ -217,8 +217,9 @@ export class Refresher {
       fetch: () => this.#fetch(reason, signal),
     };
     try {
-      const attempted = this.#tabs ? this.#tabs.attempt(attempt) : (attempt.fresh() ?? attempt.fetch());
-      return await Promise.race([attempted, whenAborted(signal)]);
+      // Abort is raced in one place, around the provider (#fetch): every other wait of an attempt
+      // (a tab's lock queue, its peers) ends on the signal or the tabs closing by itself.
+      return await (this.#tabs ? this.#tabs.attempt(attempt) : (attempt.fresh() ?? attempt.fetch()));
     } catch (error) {
       throw timedOut ? new AccessTokenError('provider-timeout', { timeoutMs: refreshTimeoutMs }) : error;
     } finally {

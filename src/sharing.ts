@@ -73,7 +73,8 @@ export interface SharedAttempt {
 export interface SharedRefresh {
   /**
    * Runs one attempt on behalf of every tab: calls `attempt.fetch()` at most in one tab at a
-   * time, or returns a token another tab brought.
+   * time, or returns a token another tab brought. It must settle soon after `attempt.signal`
+   * aborts (the manager races abort only around its provider, in `fetch`).
    * @returns the token now held.
    */
   attempt(attempt: SharedAttempt): Promise<string>;
