@@ -37,7 +37,8 @@ export const MAX_TIMER_DELAY_MS = 2_147_483_647;
 
 /**
  * `delayMs` brought within what `setTimeout` can hold: every delay the core gives a clock goes
- * through here (longer waits are re-armed by their owner when the timer fires).
+ * through here. The alarm re-arms when a clamped timer fires early; the other waits (retry
+ * delays and time limits from the options) are cut at that length, about 24.8 days.
  * @example timerDelayMs(30 * 24 * 3_600_000) // MAX_TIMER_DELAY_MS
  */
 export function timerDelayMs(delayMs: number): number {

@@ -7,7 +7,17 @@ import { describe, expect, it, vi } from 'vitest';
 import { AccessManager, type AccessManagerEventName } from 'access-manager';
 import { tabSharing } from 'access-manager/tabs';
 import { fakeTabs } from './support/tabs.js';
-import { HOUR, MINUTE, SECOND, T0, deferred, fakeClock, settle, useFakeTime } from './support/time.js';
+import {
+  HOUR,
+  MINUTE,
+  SECOND,
+  T0,
+  deferred,
+  fakeClock,
+  settle,
+  suspend,
+  useFakeTime,
+} from './support/time.js';
 import { mintToken } from './support/tokens.js';
 
 useFakeTime();
@@ -23,9 +33,6 @@ function freshRun(): void {
   vi.clearAllTimers();
   vi.setSystemTime(T0);
 }
-
-/** The machine sleeps for `ms`: the wall clock jumps, every timer stands still, no wake signal. */
-const suspend = (ms: number) => vi.setSystemTime(Date.now() + ms);
 
 /** Runs the fake timers (and the promises between them) for `ms`. */
 const run = (ms: number) => vi.advanceTimersByTimeAsync(ms);

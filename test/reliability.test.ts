@@ -14,17 +14,12 @@ import {
   fakeClock,
   mintAt,
   settle,
+  suspend,
   useFakeTime,
 } from './support/time.js';
 import { mintToken } from './support/tokens.js';
 
 useFakeTime();
-
-/**
- * The machine sleeps for `ms`: the wall clock jumps, and every timer stands still (it fires as
- * late as the sleep was long), with no wake signal.
- */
-const suspend = (ms: number) => vi.setSystemTime(Date.now() + ms);
 
 /** Every event of `manager`, in order, with the token it was about (first 8 characters of its signature). */
 function recordEvents(manager: AccessManager) {
