@@ -41,6 +41,40 @@ describe(tabSharing, () => {
     second.destroy();
   });
 
+  it("releases the lock when the holder's provider hangs past refreshTimeoutMs, so another tab gets it", async () => {
+    fakeTabs();
+    const hanging = vi.fn(() => new Promise<string>(() => {})); // ignores its signal too
+    const working = vi.fn(() => mintToken());
+    const options = { refreshTimeoutMs: 5_000, retry: { baseDelayMs: 10_000, maxDelayMs: 10_000 } };
+    const holder = new AccessManager(null, {
+      ...options,
+      tokenProvider: hanging,
+      shareAcrossTabs: tabSharing('k'),
+    });
+    await vi.advanceTimersByTimeAsync(1_000); // the holder asked its peers, then its provider
+    const other = new AccessManager(null, {
+      ...options,
+      tokenProvider: working,
+      shareAcrossTabs: tabSharing('k'),
+    });
+    const otherFailures: string[] = [];
+    other.on('refreshFailed', (error) => otherFailures.push(error.reason));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(otherFailures).toEqual([]); // it waits for the lock
+
+    await vi.advanceTimersByTimeAsync(4_000); // the holder's attempt times out and lets go
+
+    // The other tab got the lock: it defers to the holder's retry (the holder said it failed).
+    expect(otherFailures).toEqual(['peer-retrying']);
+    // A few rounds later at most, it calls its own provider, and both tabs hold its token.
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(working).toHaveBeenCalledTimes(1);
+    expect(other.token).toBe(working.mock.results[0]!.value);
+    expect(holder.token).toBe(other.token);
+    holder.destroy();
+    other.destroy();
+  });
+
   it.each([
     ['an empty string', ''],
     ['a number', 42],
