@@ -10,8 +10,9 @@ import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
 import esbuild from 'rollup-plugin-esbuild';
 
-const entries = { index: 'src/index.ts', inspect: 'src/inspect/index.ts' };
-const external = [/^mitt/];
+const entries = { index: 'src/index.ts', inspect: 'src/inspect/index.ts', tabs: 'src/tabs/index.ts' };
+// The opt-in entries (tabs) import the core by its public name: an app's bundle holds one core.
+const external = [/^mitt/, /^access-manager$/];
 const typescript = () => esbuild({ target: 'es2022' });
 
 /** Writes the ESM declarations again as .d.cts, so `require` gets types of its own kind. */
@@ -100,6 +101,21 @@ export default [
       plugins: mode === 'production' ? [terser()] : [],
     },
   })),
+  {
+    // A plain page gets tab sharing from a second <script>, after the core's: it reads the core
+    // from the global `accessManager` and defines `accessManagerTabs`.
+    input: 'src/tabs/index.ts',
+    external: ['access-manager'],
+    plugins: [typescript()],
+    output: {
+      file: 'dist/access-manager-tabs.min.js',
+      format: 'iife',
+      name: 'accessManagerTabs',
+      globals: { 'access-manager': 'accessManager' },
+      sourcemap: true,
+      plugins: [terser()],
+    },
+  },
   {
     input: entries,
     external,

@@ -18,6 +18,10 @@ export default defineConfig({
         find: /^access-manager\/react$/,
         replacement: entry(target === 'src' ? 'react/index.ts' : 'react.js'),
       },
+      {
+        find: /^access-manager\/tabs$/,
+        replacement: entry(target === 'src' ? 'tabs/index.ts' : 'tabs.js'),
+      },
     ],
   },
   test: {

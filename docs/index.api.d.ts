@@ -93,6 +93,31 @@ interface RefreshFailure {
     attempt: number;
     retryInMs: number;
 }
+interface SharedToken {
+    token: string;
+    decoded: DecodedAccessToken;
+    expiresAtMs: number;
+}
+interface SharingHost {
+    readonly clock: Clock;
+    held(): SharedToken | null;
+    adopt(token: string): boolean;
+    wait(ms: number, signal?: AbortSignal): Promise<boolean>;
+}
+interface SharedAttempt {
+    signal: AbortSignal;
+    startedFrom: SharedToken | null;
+    fresh(): string | null;
+    fetch(): Promise<string>;
+}
+interface SharedRefresh {
+    attempt(attempt: SharedAttempt): Promise<string>;
+    failed(error: AccessTokenError, retryAtMs: number): void;
+    close(): void;
+}
+interface TokenSharing {
+    connect(host: SharingHost): SharedRefresh | null;
+}
 interface AccessManagerOptions {
     aboutToExpireMs?: number;
     clientTimeoutMs?: number;
@@ -100,7 +125,7 @@ interface AccessManagerOptions {
     tokenProvider?: TokenProvider;
     refreshTimeoutMs?: number;
     retry?: RetryOptions;
-    shareAcrossTabs?: string;
+    shareAcrossTabs?: TokenSharing;
     pauseWhenHidden?: boolean;
 }
 interface AccessManagerEvents {
@@ -149,4 +174,4 @@ declare class AccessManager extends EventEmitter<AccessManagerEvents> {
     destroy(): void;
 }
 export { AccessManager, AccessTokenError, EventEmitter, MAX_TIMER_DELAY_MS, MAX_TOKEN_LENGTH, MAX_TOKEN_LIFETIME_SECONDS, NOT_BEFORE_TOLERANCE_MS, browserClock, checkAccessTokenTimes, decodeAccessToken, describeInput };
-export type { AccessManagerEventName, AccessManagerEvents, AccessManagerOptions, AccessTokenGrants, AccessTokenHeader, AccessTokenPayload, Clock, DecodeAccessTokenOptions, DecodedAccessToken, GrantName, RefreshFailure, RefreshReason, RegisterOptions, RetryOptions, TimerHandle, TokenClient, TokenProvider, TokenProviderContext };
+export type { AccessManagerEventName, AccessManagerEvents, AccessManagerOptions, AccessTokenGrants, AccessTokenHeader, AccessTokenPayload, Clock, DecodeAccessTokenOptions, DecodedAccessToken, GrantName, RefreshFailure, RefreshReason, RegisterOptions, RetryOptions, SharedAttempt, SharedRefresh, SharedToken, SharingHost, TimerHandle, TokenClient, TokenProvider, TokenProviderContext, TokenSharing };

@@ -4,7 +4,12 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import ts from 'typescript';
 
-const ENTRIES = { index: 'access-manager', inspect: 'access-manager/inspect', react: 'access-manager/react' };
+const ENTRIES = {
+  index: 'access-manager',
+  inspect: 'access-manager/inspect',
+  react: 'access-manager/react',
+  tabs: 'access-manager/tabs',
+};
 // Declarations the entries share (rollup's chunks, named without a hash so the report is stable).
 for (const file of readdirSync(new URL('../dist/', import.meta.url))) {
   const shared = file.match(/^(shared-.+)\.d\.ts$/);

@@ -2,6 +2,7 @@ import { AccessTokenError } from './errors';
 import type { Clock } from './clock';
 import { invalidArgument, readOptions } from './input';
 import type { DecodedAccessToken, GrantName } from './token';
+import { wait } from './wait';
 
 /**
  * Anything that takes a new token through `updateToken`: a Conversations or Sync client, a Voice
@@ -58,25 +59,31 @@ function hasGrant(decoded: DecodedAccessToken, grant: GrantName): boolean {
   return decoded.grantNames.includes(grant);
 }
 
+/** A result that is a promise, or promise-like: the client settles later. */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
 /**
  * The SDK clients that receive each new token, and the isolated fan-out that delivers it: every
  * client is called, one that throws, rejects or hangs past the time limit is reported, and the
- * others are not held up by it.
+ * others are not held up by it. A push costs one timer, whatever the number of clients, and a
+ * client that takes the token synchronously costs no promise at all.
  */
 export class ClientRegistry {
   readonly #clients = new Map<TokenClient, Registration>();
-  /** Deliveries still waiting for a client, each with the function that ends it quietly. */
+  /** Pushes still waiting for a client, each with the function that ends it quietly. */
   readonly #pending = new Set<() => void>();
 
-  /**
-   * Adds a client.
-   * @returns `false` when the client was already registered (its options are kept).
-   */
-  add(client: TokenClient, options: RegisterOptions = {}): boolean {
-    if (this.#clients.has(client)) return false;
+  /** Adds a client; adding one already registered does nothing (its options are kept). */
+  add(client: TokenClient, options: RegisterOptions = {}): void {
+    if (this.#clients.has(client)) return;
     const { requires = [], name } = options;
     this.#clients.set(client, { requires: ([] as GrantName[]).concat(requires), name });
-    return true;
   }
 
   /** Removes a client; removing one that is not registered is harmless. */
@@ -84,15 +91,10 @@ export class ClientRegistry {
     this.#clients.delete(client);
   }
 
-  /** Removes every client, and ends the deliveries still waiting: their time limits are cleared. */
+  /** Removes every client, and ends the pushes still waiting: their time limits are cleared. */
   clear(): void {
     this.#clients.clear();
     for (const cancel of [...this.#pending]) cancel();
-  }
-
-  /** The number of registered clients. */
-  get size(): number {
-    return this.#clients.size;
   }
 
   /**
@@ -100,7 +102,9 @@ export class ClientRegistry {
    * between (for instance in a `tokenUpdated` listener, created with the new token) is left out.
    */
   recipients(): Recipient[] {
-    return [...this.#clients].map(([client, registration]) => ({ client, ...registration }));
+    const recipients: Recipient[] = [];
+    for (const [client, { requires, name }] of this.#clients) recipients.push({ client, requires, name });
+    return recipients;
   }
 
   /**
@@ -110,56 +114,66 @@ export class ClientRegistry {
    * @param delivery - the token, its time limit, and where failures go.
    * @returns a promise that resolves once every client has settled or timed out; never rejects.
    */
-  async push(recipients: Recipient[], delivery: Delivery): Promise<void> {
-    const deliveries: Promise<void>[] = [];
+  push(recipients: Recipient[], delivery: Delivery): Promise<void> {
+    const { token, decoded, clock, timeoutMs, onError, isCurrent } = delivery;
+    /** The clients that returned a promise which has not settled yet, with their names. */
+    const waiting = new Map<TokenClient, string | undefined>();
+    const limit = new AbortController();
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const end = (): void => {
+      this.#pending.delete(end);
+      waiting.clear();
+      limit.abort(); // clears the timer
+      finish();
+    };
+    const settle = (client: TokenClient, error?: AccessTokenError): void => {
+      if (!waiting.delete(client)) return; // timed out already, or the registry was cleared
+      if (error) onError(error, client);
+      if (waiting.size === 0) end();
+    };
+    const rejected = (name: string | undefined, cause: unknown) =>
+      new AccessTokenError('client-rejected', { client: name }, { cause });
+    // Registered before any client runs: one that destroys the manager ends this push too.
+    this.#pending.add(end);
     for (const { client, requires, name } of recipients) {
       // A listener of an error reported below may have accepted a newer token, which it pushed
-      // already: the rest of the clients must not get this older one after it.
-      if (!delivery.isCurrent()) break;
+      // already, or destroyed the manager: the rest of the clients must not get this token.
+      if (!isCurrent() || !this.#pending.has(end)) break;
       if (!this.#clients.has(client)) continue;
-      const missing = requires.find((grant) => !hasGrant(delivery.decoded, grant));
-      if (missing === undefined) {
-        deliveries.push(deliver(client, name, delivery, this.#pending));
-      } else {
-        delivery.onError(
-          new AccessTokenError('client-missing-grant', { grant: missing, client: name }),
-          client,
+      const missing = requires.find((grant) => !hasGrant(decoded, grant));
+      if (missing !== undefined) {
+        onError(new AccessTokenError('client-missing-grant', { grant: missing, client: name }), client);
+        continue;
+      }
+      let result: unknown;
+      try {
+        result = client.updateToken(token);
+      } catch (error) {
+        onError(rejected(name, error), client);
+        continue;
+      }
+      if (isThenable(result)) {
+        waiting.set(client, name);
+        Promise.resolve(result).then(
+          () => settle(client),
+          (error: unknown) => settle(client, rejected(name, error)),
         );
       }
     }
-    await Promise.all(deliveries);
-  }
-}
-
-function deliver(
-  client: TokenClient,
-  name: string | undefined,
-  { token, clock, timeoutMs, onError }: Delivery,
-  pending: Set<() => void>,
-): Promise<void> {
-  return new Promise((resolve) => {
-    let settled = false;
-    const settle = (error?: AccessTokenError): void => {
-      if (settled) return;
-      settled = true;
-      pending.delete(settle);
-      clock.clearTimeout(timer);
-      if (error) onError(error, client);
-      resolve();
-    };
-    pending.add(settle);
-    const timer = clock.setTimeout(
-      () => settle(new AccessTokenError('client-timeout', { client: name, timeoutMs })),
-      timeoutMs,
-    );
-    const fail = (cause: unknown): void =>
-      settle(new AccessTokenError('client-rejected', { client: name }, { cause }));
-    try {
-      Promise.resolve(client.updateToken(token)).then(() => settle(), fail);
-    } catch (error) {
-      fail(error);
+    if (waiting.size === 0 || !this.#pending.has(end)) {
+      end();
+      return finished;
     }
-  });
+    // One time limit for the whole push: when it passes, each client still waiting is reported.
+    void wait(clock, timeoutMs, limit.signal).then((ranOut) => {
+      if (!ranOut) return;
+      for (const [client, name] of [...waiting]) {
+        settle(client, new AccessTokenError('client-timeout', { client: name, timeoutMs }));
+      }
+    });
+    return finished;
+  }
 }
 
 /**

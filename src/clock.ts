@@ -12,13 +12,17 @@ export type TimerHandle = unknown;
 export interface Clock {
   /** The wall-clock time, in milliseconds since the epoch. */
   now(): number;
-  /** Calls `callback` once after `delayMs`; delays beyond what timers can hold are clamped. */
+  /**
+   * Calls `callback` once after `delayMs`. The manager never asks for a delay below 0 or above
+   * {@link MAX_TIMER_DELAY_MS}, so a clock can pass it on as is.
+   */
   setTimeout(callback: () => void, delayMs: number): TimerHandle;
   /** Cancels a timer from {@link Clock.setTimeout}; cancelling twice is harmless. */
   clearTimeout(handle: TimerHandle): void;
   /**
    * Calls `callback` whenever the page may have slept or been frozen: it became visible, got
-   * focus, was restored from the back/forward cache, or came back online.
+   * focus, was restored from the back/forward cache, was resumed after being frozen (Page
+   * Lifecycle `resume`), or came back online.
    * @returns the function that stops listening.
    */
   onWake(callback: () => void): () => void;
@@ -30,6 +34,16 @@ export interface Clock {
 
 /** The longest delay `setTimeout` can hold (2^31 − 1 ms, about 24.8 days); longer ones fire at once. */
 export const MAX_TIMER_DELAY_MS = 2_147_483_647;
+
+/**
+ * `delayMs` brought within what `setTimeout` can hold: every delay the core gives a clock goes
+ * through here. The alarm re-arms when a clamped timer fires early; the other waits (retry
+ * delays and time limits from the options) are cut at that length, about 24.8 days.
+ * @example timerDelayMs(30 * 24 * 3_600_000) // MAX_TIMER_DELAY_MS
+ */
+export function timerDelayMs(delayMs: number): number {
+  return Math.min(Math.max(0, delayMs), MAX_TIMER_DELAY_MS);
+}
 
 const WAKE_EVENTS = ['focus', 'pageshow', 'online'] as const;
 
@@ -43,8 +57,7 @@ const WAKE_EVENTS = ['focus', 'pageshow', 'online'] as const;
  */
 export const browserClock: Clock = {
   now: () => Date.now(),
-  setTimeout: (callback, delayMs) =>
-    globalThis.setTimeout(callback, Math.min(Math.max(0, delayMs), MAX_TIMER_DELAY_MS)),
+  setTimeout: (callback, delayMs) => globalThis.setTimeout(callback, delayMs),
   clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
   onWake(callback) {
     const target = typeof addEventListener === 'function' ? globalThis : undefined;
@@ -53,9 +66,12 @@ export const browserClock: Clock = {
       if (doc?.visibilityState !== 'hidden') callback();
     };
     doc?.addEventListener('visibilitychange', onVisibilityChange);
+    // Page Lifecycle: a page frozen in the background (timers stopped) is told when it runs again.
+    doc?.addEventListener('resume', callback);
     for (const type of WAKE_EVENTS) target?.addEventListener(type, callback);
     return () => {
       doc?.removeEventListener('visibilitychange', onVisibilityChange);
+      doc?.removeEventListener('resume', callback);
       for (const type of WAKE_EVENTS) target?.removeEventListener(type, callback);
     };
   },

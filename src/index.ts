@@ -8,7 +8,8 @@ export type {
   RetryOptions,
   TokenProvider,
   TokenProviderContext,
-} from './refresh';
+} from './provider';
+export type { SharedAttempt, SharedRefresh, SharedToken, SharingHost, TokenSharing } from './sharing';
 export { AccessTokenError, describeReason, formatDuration } from './errors';
 export type { AccessTokenErrorFacts, AccessTokenErrorReason, ReasonDescription } from './errors';
 export {

@@ -1,19 +1,14 @@
 import { browserClock, type Clock } from './clock';
 import { ClientRegistry, readRegisterOptions, type RegisterOptions, type TokenClient } from './clients';
 import { EventEmitter } from './emitter';
-import { AccessTokenError, attachFindings } from './errors';
+import { AccessTokenError } from './errors';
+import { admitToken, type CurrentToken } from './heldToken';
 import { hasMethods, readOptions } from './input';
-import { KeepAlive, MIN_REFRESH_LEAD_MS, type HeldToken } from './keepAlive';
 import { resolveOptions, type AccessManagerOptions } from './options';
-import type { RefreshFailure } from './refresh';
-import { Alarm, expiryDeadlines } from './schedule';
-import {
-  checkAccessTokenTimes,
-  decodeWithoutFindings,
-  describeInput,
-  type AccessTokenGrants,
-  type DecodedAccessToken,
-} from './token';
+import type { RefreshFailure } from './provider';
+import { Refresher } from './refresh';
+import { Alarm } from './schedule';
+import { describeInput, type AccessTokenGrants } from './token';
 
 // The events name the manager itself, so they are declared here, beside it: options.ts never
 // imports manager.ts.
@@ -28,7 +23,10 @@ export interface AccessManagerEvents {
   tokenUpdated: [manager: AccessManager];
   /** The token has `aboutToExpireMs` (three minutes) or less left; fires once per token. */
   tokenAboutToExpire: [manager: AccessManager];
-  /** twilio-common's name for `tokenAboutToExpire`; fires at the same moment. */
+  /**
+   * twilio-common's name for `tokenAboutToExpire`; fires right after it, for the same token (a
+   * token given to `updateToken` by a listener of either is taken once both have fired).
+   */
   tokenWillExpire: [manager: AccessManager];
   /** The token has expired; fires once per token. */
   tokenExpired: [manager: AccessManager];
@@ -42,14 +40,6 @@ export interface AccessManagerEvents {
 
 /** The name of an {@link AccessManager} event. */
 export type AccessManagerEventName = keyof AccessManagerEvents;
-
-/** Everything the manager knows about the token it holds. */
-interface CurrentToken extends HeldToken {
-  aboutToExpireAtMs: number;
-  aboutToExpireFired: boolean;
-  expiredFired: boolean;
-  refreshStarted: boolean;
-}
 
 /**
  * Holds one Twilio access token for every SDK on the page: validates it, warns before it expires,
@@ -69,10 +59,14 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
   readonly #clientTimeoutMs: number;
   readonly #alarm: Alarm;
   readonly #stopWaking: () => void;
-  readonly #keepAlive: KeepAlive;
+  readonly #refresher: Refresher;
   #current: CurrentToken | null = null;
   #latestPush: Promise<void> = Promise.resolve();
   #destroyed = false;
+  /** Set while the expiry warning's listeners run; see {@link AccessManager.updateToken}. */
+  #warning = false;
+  /** Tokens given by the warning's listeners, accepted once the warning has fired. */
+  readonly #afterWarning: (() => void)[] = [];
 
   /**
    * @param token - the first token, if the app has one. A bad one is reported through
@@ -83,14 +77,13 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
   constructor(token?: string | null, options: AccessManagerOptions = {}) {
     super();
     options = readOptions('options', options, ['retry']); // read once: nothing below can throw untyped
-    const { aboutToExpireMs, clientTimeoutMs, baseDelayMs, maxDelayMs, refreshTimeoutMs } =
-      resolveOptions(options);
-    this.#aboutToExpireMs = aboutToExpireMs;
-    this.#clientTimeoutMs = clientTimeoutMs;
+    const resolved = resolveOptions(options);
+    this.#aboutToExpireMs = resolved.aboutToExpireMs;
+    this.#clientTimeoutMs = resolved.clientTimeoutMs;
     this.#clock = options.clock ?? browserClock;
     this.#alarm = new Alarm(this.#clock, () => this.#check(false));
     this.#stopWaking = this.#clock.onWake(() => this.check());
-    this.#keepAlive = new KeepAlive(
+    this.#refresher = new Refresher(
       {
         held: () => this.#current,
         updateToken: (next) => this.updateToken(next),
@@ -98,12 +91,12 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
       },
       {
         clock: this.#clock,
-        provider: options.tokenProvider,
+        tokenProvider: options.tokenProvider,
         shareAcrossTabs: options.shareAcrossTabs,
-        baseDelayMs,
-        maxDelayMs,
+        aboutToExpireMs: resolved.aboutToExpireMs,
+        refreshTimeoutMs: resolved.refreshTimeoutMs,
+        retry: resolved.retry,
         pauseWhenHidden: options.pauseWhenHidden === true,
-        attemptTimeoutMs: refreshTimeoutMs,
       },
     );
     let accepted = false;
@@ -116,8 +109,10 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
       }
     }
     // Asked after the constructor returns, so listeners added right away hear how it went.
-    if (!accepted && this.#keepAlive.hasProvider) {
-      void Promise.resolve().then(() => this.#keepAlive.start('initial'));
+    if (!accepted && this.#refresher.hasProvider) {
+      void Promise.resolve().then(() => {
+        if (!this.#destroyed) this.#refresher.start('initial');
+      });
     }
   }
 
@@ -145,6 +140,9 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    * `true` from the moment `tokenAboutToExpire` is due for the current token (`aboutToExpireMs`
    * before exp, in server time), until a new one is accepted; read from the clock. Lets a listener
    * added late (a React provider mounting) know what it missed.
+   *
+   * @example
+   * if (manager.isAboutToExpire) showBanner('Reconnecting soon…');
    */
   get isAboutToExpire(): boolean {
     return this.#current !== null && this.#clock.now() >= this.#current.aboutToExpireAtMs;
@@ -172,11 +170,30 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    * @param token - the new JWT string.
    * @returns the manager, once every client has taken the token, failed, or timed out.
    * @throws {@link AccessTokenError} (as a rejection, also emitted as `tokenError`) when the token is
-   *   refused; the previous token stays in force.
+   *   refused; the previous token stays in force. Besides an invalid or expired token, that is one
+   *   for another account or identity, or a `stale` one: issued before the current token and
+   *   expiring no later, both by the local clock (each token's server skew taken out), so a token
+   *   from a server whose clock runs ahead never makes later tokens from correct servers stale.
+   * Called by a listener of `tokenAboutToExpire` or `tokenWillExpire`, the token is taken once both
+   * have fired (they are one moment of one token); anywhere else it is taken or refused before
+   * this returns.
    * @example
    * await manager.updateToken(await fetchToken());
    */
-  async updateToken(token: string): Promise<AccessManager> {
+  updateToken(token: string): Promise<AccessManager> {
+    // tokenAboutToExpire and tokenWillExpire are one moment of one token: a token given by one of
+    // their listeners is taken once both have fired, so neither warns about a token replaced
+    // between the two. Everywhere else acceptance is synchronous (the refresher relies on it).
+    if (this.#warning) {
+      return new Promise((resolve, reject) => {
+        this.#afterWarning.push(() => this.#update(token).then(resolve, reject));
+      });
+    }
+    return this.#update(token);
+  }
+
+  /** {@link AccessManager.updateToken}, outside the warning: accepts or refuses before its first await. */
+  async #update(token: string): Promise<AccessManager> {
     if (this.#destroyed) throw new AccessTokenError('destroyed');
     if (token === this.#current?.token) return this;
     let current: CurrentToken;
@@ -189,7 +206,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     // Clients registered by a tokenUpdated listener were created with this token: skip them.
     const recipients = this.#clients.recipients();
     this.emit('tokenUpdated', this);
-    if (this.#current === current) {
+    if (this.#current === current && !this.#destroyed) {
       const pushed = this.#clients.push(recipients, {
         token,
         decoded: current.decoded,
@@ -219,8 +236,8 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    */
   async refresh(): Promise<string> {
     if (this.#destroyed) throw new AccessTokenError('destroyed');
-    this.#keepAlive.wake(); // "now": a refresh waiting to retry retries at once
-    const token = await this.#keepAlive.run('manual');
+    this.#refresher.wake(); // "now": a refresh waiting to retry retries at once
+    const token = await this.#refresher.run('manual');
     await this.#latestPush; // resolves once the clients have taken it
     return token;
   }
@@ -232,8 +249,6 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    * @param client - a Conversations or Sync client, a Voice `Device`, or any `{ updateToken }`.
    * @param options - `requires`: grants it needs; `name`: its name in errors.
    * @returns the function that unregisters it. Registering the same client twice does nothing.
-   * @throws {@link AccessTokenError} `invalid-argument` for a client without `updateToken`, or
-   *   options that are not an object, `requires` that is not grant names, `name` not a string.
    * @example
    * const unregister = manager.register(device, { requires: 'voice', name: 'voice' });
    */
@@ -264,19 +279,20 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    * @example document.addEventListener('resume', () => manager.check());
    */
   check(): void {
-    this.#keepAlive.wake();
+    this.#refresher.wake();
     this.#check(true);
   }
 
   /** Fires what is due and arms the alarm for what is next; `waking` names the refresh reason. */
   #check(waking: boolean): void {
     const current = this.#current;
-    if (this.#destroyed || current === null) return;
+    // Called again from a listener of the warning, it leaves the rest to the call that fires it,
+    // which goes on once both warnings have fired.
+    if (this.#destroyed || current === null || this.#warning) return;
     const nowMs = this.#clock.now();
-    if (!current.aboutToExpireFired && nowMs >= current.aboutToExpireAtMs) {
-      current.aboutToExpireFired = true;
-      this.emit('tokenAboutToExpire', this);
-      this.emit('tokenWillExpire', this);
+    if (!current.warned && nowMs >= current.aboutToExpireAtMs) {
+      current.warned = true;
+      this.#warn();
       // A listener may have replaced the token or destroyed the manager: that re-armed everything.
       if (this.#current !== current || this.#destroyed) return;
     }
@@ -285,18 +301,28 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
       this.emit('tokenExpired', this);
       if (this.#current !== current || this.#destroyed) return;
     }
-    const { hasProvider } = this.#keepAlive;
-    if (hasProvider && !current.refreshStarted && nowMs >= current.refreshAtMs) {
-      current.refreshStarted = true;
-      this.#keepAlive.start(waking ? 'wake' : nowMs >= current.expiresAtMs ? 'expired' : 'about-to-expire');
-    }
+    const refreshAtMs = this.#refresher.tick(current, nowMs, waking);
+    // The provider runs synchronously up to its first await, and may have destroyed the manager.
+    if (this.#current !== current || this.#destroyed) return;
     this.#alarm.set(
       Math.min(
-        current.aboutToExpireFired ? Infinity : current.aboutToExpireAtMs,
+        current.warned ? Infinity : current.aboutToExpireAtMs,
         current.expiredFired ? Infinity : current.expiresAtMs,
-        current.refreshStarted || !hasProvider ? Infinity : current.refreshAtMs,
+        refreshAtMs,
       ),
     );
+  }
+
+  /** Emits `tokenAboutToExpire` then `tokenWillExpire`, then takes any token their listeners gave. */
+  #warn(): void {
+    this.#warning = true;
+    try {
+      this.emit('tokenAboutToExpire', this);
+      this.emit('tokenWillExpire', this);
+    } finally {
+      this.#warning = false;
+    }
+    for (const update of this.#afterWarning.splice(0)) update();
   }
 
   /**
@@ -308,53 +334,17 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     this.#destroyed = true;
     this.#alarm.clear();
     this.#stopWaking();
-    this.#keepAlive.stop();
+    this.#refresher.stop();
     this.#clients.clear();
     this.closeEvents();
   }
 
   /** Validates `token` against the current one and makes it current. Throws on a refused token. */
   #accept(token: string): CurrentToken {
-    const nowMs = this.#clock.now();
-    let decoded: DecodedAccessToken;
-    let skewMs: number;
-    try {
-      decoded = decodeWithoutFindings(token, { nowMs: false });
-      skewMs = checkAccessTokenTimes(decoded, nowMs);
-    } catch (error) {
-      // With access-manager/inspect loaded, the error lists every finding, judged by this clock.
-      throw attachFindings(error, token, nowMs);
-    }
-    const previous = this.#current?.decoded;
-    if (previous) {
-      if (decoded.accountSid !== previous.accountSid) throw new AccessTokenError('account-changed');
-      if (decoded.identity !== previous.identity) throw new AccessTokenError('identity-changed');
-      const issuedAtMs = decoded.issuedAt?.getTime();
-      if (issuedAtMs !== undefined && issuedAtMs < (previous.issuedAt?.getTime() ?? -Infinity)) {
-        throw new AccessTokenError('stale', { atMs: issuedAtMs });
-      }
-    }
-    const deadlines = expiryDeadlines(decoded.expires.getTime(), skewMs, this.#aboutToExpireMs);
-    // The provider is asked at the warning, and never less than a minute before exp, so the app
-    // does not see tokenExpired while it works, whatever aboutToExpireMs is. But a token that
-    // lives less than that would be refreshed at once, forever: then wait half of what is left.
-    const refreshLeadMs = Math.max(this.#aboutToExpireMs, MIN_REFRESH_LEAD_MS);
-    const refreshAtMs = Math.max(
-      deadlines.expiresAtMs - refreshLeadMs,
-      nowMs + (deadlines.expiresAtMs - nowMs) / 2,
-    );
-    const current: CurrentToken = {
-      token,
-      decoded,
-      ...deadlines,
-      refreshAtMs,
-      aboutToExpireFired: false,
-      expiredFired: false,
-      refreshStarted: false,
-    };
+    const current = admitToken(token, this.#current, this.#clock.now(), this.#aboutToExpireMs);
     this.#current = current;
     // Armed, not fired: even a token that is already due warns asynchronously.
-    this.#alarm.set(Math.min(current.aboutToExpireAtMs, refreshAtMs));
+    this.#alarm.set(Math.min(current.aboutToExpireAtMs, this.#refresher.dueAtMs(current)));
     return current;
   }
 

@@ -1,7 +1,8 @@
 import type { Clock } from './clock';
 import { AccessTokenError } from './errors';
 import { hasMethods } from './input';
-import type { RetryOptions, TokenProvider } from './refresh';
+import type { RetryOptions, TokenProvider } from './provider';
+import type { TokenSharing } from './sharing';
 import { describeInput } from './token';
 
 /** Options of {@link AccessManager}. */
@@ -42,11 +43,15 @@ export interface AccessManagerOptions {
    */
   retry?: RetryOptions;
   /**
-   * A key that groups managers in the open tabs of this origin: one tab fetches each new token
-   * and the others adopt it. Make it differ per signed-in user, e.g. `'my-app:' + userId`.
-   * Where the browser lacks Web Locks or BroadcastChannel, each tab fetches its own.
+   * Shares one token across the open tabs of this origin: one tab fetches each new token and the
+   * others adopt it. Made by `tabSharing(key)` from the opt-in entry `access-manager/tabs`, with
+   * a key that differs per signed-in user. Where the browser lacks Web Locks or
+   * BroadcastChannel, each tab fetches its own.
+   * @example
+   * import { tabSharing } from 'access-manager/tabs';
+   * new AccessManager(null, { tokenProvider, shareAcrossTabs: tabSharing('my-app:' + userId) });
    */
-  shareAcrossTabs?: string;
+  shareAcrossTabs?: TokenSharing;
   /**
    * Wait while the page is hidden instead of refreshing in a background tab. Leave it off when a
    * hidden tab must stay reachable (incoming Voice calls need a live registration).
@@ -59,9 +64,8 @@ export interface AccessManagerOptions {
 export interface ResolvedOptions {
   aboutToExpireMs: number;
   clientTimeoutMs: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
   refreshTimeoutMs: number;
+  retry: Required<RetryOptions>;
 }
 
 /**
@@ -77,8 +81,13 @@ export function resolveOptions(options: AccessManagerOptions): ResolvedOptions {
     throw invalidOption('tokenProvider', 'a function ({ reason, signal }) => token', tokenProvider);
   }
   if (typeof retry !== 'object') throw invalidOption('retry', 'an object { baseDelayMs, maxDelayMs }', retry);
-  if (shareAcrossTabs !== undefined && typeof shareAcrossTabs !== 'string') {
-    throw invalidOption('shareAcrossTabs', 'a string key', shareAcrossTabs);
+  if (shareAcrossTabs !== undefined && !hasMethods(shareAcrossTabs, ['connect'])) {
+    // A string was the option's value before tab sharing became its own entry.
+    throw invalidOption(
+      'shareAcrossTabs',
+      "tabSharing(key) from import { tabSharing } from 'access-manager/tabs'",
+      shareAcrossTabs,
+    );
   }
   if (options.pauseWhenHidden !== undefined && typeof options.pauseWhenHidden !== 'boolean') {
     throw invalidOption('pauseWhenHidden', 'true or false', options.pauseWhenHidden);
@@ -89,9 +98,11 @@ export function resolveOptions(options: AccessManagerOptions): ResolvedOptions {
   return {
     aboutToExpireMs: durationOption('aboutToExpireMs', options.aboutToExpireMs, 180_000, 0),
     clientTimeoutMs: durationOption('clientTimeoutMs', options.clientTimeoutMs, 10_000, 0),
-    baseDelayMs: durationOption('retry.baseDelayMs', retry.baseDelayMs, 1_000, 1),
-    maxDelayMs: durationOption('retry.maxDelayMs', retry.maxDelayMs, 30_000, 1),
     refreshTimeoutMs: durationOption('refreshTimeoutMs', options.refreshTimeoutMs, 30_000, 1),
+    retry: {
+      baseDelayMs: durationOption('retry.baseDelayMs', retry.baseDelayMs, 1_000, 1),
+      maxDelayMs: durationOption('retry.maxDelayMs', retry.maxDelayMs, 30_000, 1),
+    },
   };
 }
 

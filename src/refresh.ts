@@ -1,149 +1,172 @@
+/**
+ * The one owner of refreshing: *when* the provider is asked for a token's successor (the due
+ * moment, once per token), and *how* (single flight, a time limit per attempt, retries with
+ * backoff, waiting while offline, abort on destroy, and the tab-sharing plugin when given).
+ * The manager keeps the token, its events and its clients; it tells this module the time
+ * (`tick`) and hands over the tokens it fetched (`RefreshHost.updateToken`).
+ */
+import type { Clock } from './clock';
 import { AccessTokenError } from './errors';
-import type { Clock, TimerHandle } from './clock';
+import {
+  backoffDelayMs,
+  type RefreshFailure,
+  type RefreshReason,
+  type RetryOptions,
+  type TokenProvider,
+} from './provider';
+import type { SharedAttempt, SharedRefresh, SharedToken, TokenSharing } from './sharing';
+import { wait, whenAborted } from './wait';
 
-/**
- * Why the token provider is asked: the first token, the warning before expiry, expiry itself,
- * the page waking from sleep, or an explicit `refresh()`.
- */
-export type RefreshReason = 'initial' | 'about-to-expire' | 'expired' | 'wake' | 'manual';
-
-/** What the token provider is told when it is asked for a token. */
-export interface TokenProviderContext {
-  /** Why a token is needed now. Retries keep the reason of the first attempt. */
-  reason: RefreshReason;
-  /** Aborted when the manager is destroyed: pass it to `fetch` so the request is cancelled. */
-  signal: AbortSignal;
+/** The token the manager holds, as the refresher reads it. */
+export interface HeldToken extends SharedToken {
+  /** When the manager accepted it, in local milliseconds since the epoch. */
+  acceptedAtMs: number;
 }
 
-/**
- * The app's function that fetches a fresh token from its token server.
- *
- * @example
- * const tokenProvider: TokenProvider = async ({ signal }) => {
- *   const response = await fetch('/token', { signal, cache: 'no-store' });
- *   return (await response.json()).token;
- * };
- */
-export type TokenProvider = (context: TokenProviderContext) => Promise<string> | string;
-
-/** How failed refreshes are retried: exponential backoff with jitter, between two bounds. */
-export interface RetryOptions {
+/** What the refresher needs from the manager. */
+export interface RefreshHost {
+  /** The token held now, or `null`. */
+  held(): HeldToken | null;
   /**
-   * The delay before the first retry, in milliseconds; each later one doubles it.
-   * @default 1_000
+   * Validates `token` and makes it current, then hands it to the clients.
+   *
+   * Ordering relied on (by `#fetch` and `#adopt` below): acceptance or refusal happens
+   * synchronously, before the returned promise's first `await`, so `held()` read right after the
+   * call tells whether the token was taken. The one exception, a call made by a listener of the
+   * expiry warning (accepted once that moment ends), cannot come from here: a refresh calls it
+   * only after awaiting its provider, and a tab only from a channel message, both outside any emit.
    */
-  baseDelayMs?: number;
-  /**
-   * The longest delay between two attempts, in milliseconds.
-   * @default 30_000
-   */
-  maxDelayMs?: number;
+  updateToken(token: string): Promise<unknown>;
+  /** Told about each failed attempt; the manager emits `refreshFailed`. */
+  reportFailure(error: AccessTokenError, failure: RefreshFailure): void;
 }
 
-/** The second argument of the `refreshFailed` event. */
-export interface RefreshFailure {
-  /** Which attempt failed, from 1. */
-  attempt: number;
-  /** How long until the next attempt, in milliseconds (sooner if the page wakes or comes online). */
-  retryInMs: number;
-}
-
-/**
- * The delay before retry number `attempt`: the ceiling doubles from `baseDelayMs` up to
- * `maxDelayMs`, and the delay is drawn from its upper half, so retries keep growing while tabs and
- * devices that failed together spread out.
- *
- * @param attempt - the attempt that just failed, from 1.
- * @param baseDelayMs - the first ceiling.
- * @param maxDelayMs - the largest ceiling.
- * @param random - a source of numbers in [0, 1).
- * @returns the delay in milliseconds.
- * @example backoffDelayMs(3, 1_000, 30_000) // between 2_000 and 4_000
- */
-export function backoffDelayMs(
-  attempt: number,
-  baseDelayMs: number,
-  maxDelayMs: number,
-  random: () => number = Math.random,
-): number {
-  const ceilingMs = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
-  return Math.round(ceilingMs / 2 + (random() * ceilingMs) / 2);
-}
-
-/** A promise that rejects with `destroyed` when `signal` aborts (at once if it already has). */
-export function whenAborted(signal: AbortSignal): Promise<never> {
-  if (signal.aborted) return Promise.reject(new AccessTokenError('destroyed'));
-  return new Promise((_resolve, reject) => {
-    signal.addEventListener('abort', () => reject(new AccessTokenError('destroyed')), { once: true });
-  });
-}
-
-/** Settings of a {@link RefreshLoop}. */
-export interface RefreshLoopSettings {
+/** The options the refresher reads, under their public names, with defaults applied. */
+export interface RefreshSettings {
   clock: Clock;
-  /** One attempt: fetch a token and have it accepted; throws when the attempt failed. */
-  attempt: (reason: RefreshReason, signal: AbortSignal) => Promise<string>;
-  /** Told about each failed attempt, before the loop waits. */
-  onFailure: (error: unknown, failure: RefreshFailure) => void;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** Wait while the page is hidden, instead of refreshing in the background. */
+  tokenProvider: TokenProvider | undefined;
+  shareAcrossTabs: TokenSharing | undefined;
+  aboutToExpireMs: number;
+  refreshTimeoutMs: number;
+  retry: Required<RetryOptions>;
   pauseWhenHidden: boolean;
-  /** How long one attempt may take before it is aborted and counted as failed, in milliseconds. */
-  attemptTimeoutMs: number;
 }
 
-/**
- * Runs refresh attempts: one at a time (every caller shares the one in flight), retried with
- * backoff until one succeeds or the loop is stopped, waiting while offline (and, if asked, while
- * hidden) instead of burning attempts.
- */
-export class RefreshLoop {
-  readonly #settings: RefreshLoopSettings;
-  readonly #waiters = new Set<() => void>();
+// The provider is asked at the warning, and never less than a minute before exp, so the app does
+// not see tokenExpired while it works, whatever aboutToExpireMs is.
+const MIN_REFRESH_LEAD_MS = 60_000;
+const ignore = (): void => {};
+
+/** Keeps the manager's token alive through its `tokenProvider`; see the module comment. */
+export class Refresher {
+  readonly #host: RefreshHost;
+  readonly #settings: RefreshSettings;
+  readonly #tabs: SharedRefresh | null;
   #inFlight: Promise<string> | null = null;
-  #controller: AbortController | null = null;
+  /** Aborts the attempt in flight (on destroy, or when its time limit passes). */
+  #attemptController: AbortController | null = null;
+  /** Ends the current retry or offline wait early; replaced at each wake. */
+  #wakeController = new AbortController();
+  /** The token the refresh under way started from (a manual refresh must replace it). */
+  #startedFrom: HeldToken | null = null;
+  /** The token whose scheduled refresh has started: each token starts one, at most. */
+  #scheduledFor: HeldToken | null = null;
   #stopped = false;
 
-  /** @param settings - see {@link RefreshLoopSettings}. */
-  constructor(settings: RefreshLoopSettings) {
+  /**
+   * @param host - the manager's side: its token, and how to accept a new one.
+   * @param settings - see {@link RefreshSettings}.
+   */
+  constructor(host: RefreshHost, settings: RefreshSettings) {
+    this.#host = host;
     this.#settings = settings;
+    const { clock } = settings;
+    this.#tabs =
+      settings.shareAcrossTabs?.connect({
+        clock,
+        held: () => host.held(),
+        adopt: (token) => this.#adopt(token),
+        wait: (ms, signal) => wait(clock, ms, signal),
+      }) ?? null;
   }
 
-  /** Whether a refresh is under way (fetching, or waiting to retry). */
-  get running(): boolean {
-    return this.#inFlight !== null;
+  /** Whether there is a provider to ask. */
+  get hasProvider(): boolean {
+    return this.#settings.tokenProvider !== undefined;
   }
 
   /**
-   * Starts a refresh, or joins the one in flight.
-   * @returns the accepted token; rejects with `destroyed` once the loop is stopped.
+   * When the provider is due to be asked for the successor of `held` (local milliseconds), or
+   * `Infinity` without a provider: at the warning and at least a minute before exp; a token that
+   * lives less than that would be refreshed at once, forever, so then half of its life.
+   */
+  dueAtMs(held: HeldToken): number {
+    if (!this.hasProvider) return Infinity;
+    const leadMs = Math.max(this.#settings.aboutToExpireMs, MIN_REFRESH_LEAD_MS);
+    const { acceptedAtMs, expiresAtMs } = held;
+    return Math.max(expiresAtMs - leadMs, acceptedAtMs + (expiresAtMs - acceptedAtMs) / 2);
+  }
+
+  /**
+   * Starts the refresh of `held` if it is due and has not started yet. The provider may be called
+   * (and may destroy the manager) before this returns.
+   * @param waking - the page woke: names the refresh reason `'wake'`.
+   * @returns the next moment to be told the time, or `Infinity`.
+   */
+  tick(held: HeldToken, nowMs: number, waking: boolean): number {
+    if (this.#scheduledFor === held) return Infinity;
+    const dueAtMs = this.dueAtMs(held);
+    if (nowMs < dueAtMs) return dueAtMs;
+    this.#scheduledFor = held;
+    this.start(waking ? 'wake' : nowMs >= held.expiresAtMs ? 'expired' : 'about-to-expire');
+    return Infinity;
+  }
+
+  /**
+   * Starts a refresh, or joins the one under way (fetching, or waiting to retry).
+   * @returns the accepted token; rejects with `no-token-provider` without a provider, or
+   *   `destroyed` once stopped.
    */
   run(reason: RefreshReason): Promise<string> {
-    this.#inFlight ??= this.#loop(reason).finally(() => {
-      this.#inFlight = null;
-    });
+    if (!this.hasProvider) return Promise.reject(new AccessTokenError('no-token-provider'));
+    if (this.#inFlight === null) {
+      this.#startedFrom = this.#host.held();
+      this.#inFlight = this.#loop(reason).finally(() => {
+        this.#inFlight = null;
+      });
+    }
     return this.#inFlight;
   }
 
-  /** Ends any wait early: the page woke or came online, so retry now. */
-  wake(): void {
-    for (const resolve of [...this.#waiters]) resolve();
+  /** Starts a refresh whose failures are only reported (as `refreshFailed` and `tokenError`). */
+  start(reason: RefreshReason): void {
+    this.run(reason).catch(ignore);
   }
 
-  /** Aborts the attempt in flight and stops retrying for good. */
+  /** The page woke, came online, or the app asked: a refresh waiting to retry retries now. */
+  wake(): void {
+    const waking = this.#wakeController;
+    this.#wakeController = new AbortController();
+    waking.abort();
+  }
+
+  /**
+   * Aborts the attempt in flight, stops retrying and leaves the tabs, for good. Every timer of
+   * the refresh is cleared before this returns (see {@link wait}).
+   */
   stop(): void {
     this.#stopped = true;
-    this.#controller?.abort();
+    this.#attemptController?.abort();
     this.wake();
+    this.#tabs?.close();
   }
 
   async #loop(reason: RefreshReason): Promise<string> {
-    const { clock, pauseWhenHidden } = this.#settings;
+    const { clock, pauseWhenHidden, retry } = this.#settings;
     for (let attempt = 1; ; attempt++) {
       while (!this.#stopped && (clock.isOnline?.() === false || (pauseWhenHidden && clock.isHidden?.()))) {
         // Woken by `online` or `visibilitychange`; the time limit covers a clock that never wakes.
-        await this.#pause(this.#settings.maxDelayMs);
+        await wait(clock, retry.maxDelayMs, this.#wakeController.signal);
       }
       if (this.#stopped) break;
       try {
@@ -151,53 +174,96 @@ export class RefreshLoop {
         if (!this.#stopped) return token;
       } catch (error) {
         if (this.#stopped) break;
-        const retryInMs = backoffDelayMs(attempt, this.#settings.baseDelayMs, this.#settings.maxDelayMs);
-        this.#settings.onFailure(error, { attempt, retryInMs });
+        const retryInMs = backoffDelayMs(attempt, retry);
+        this.#reportFailure(error, { attempt, retryInMs });
         if (this.#stopped) break; // a refreshFailed listener destroyed the manager
-        await this.#pause(retryInMs);
+        await wait(clock, retryInMs, this.#wakeController.signal);
       }
     }
     throw new AccessTokenError('destroyed');
   }
 
   /**
-   * One attempt, settled at the latest when the loop stops (even if the provider ignores its
-   * signal) or when the time limit passes: a fetch left half-open by a sleep is aborted and
-   * counts as a failure, instead of holding the refresh (and a tab's lock) for ever.
+   * One attempt, settled at the latest when the refresher stops (even if the provider ignores its
+   * signal) or when `refreshTimeoutMs` passes: a fetch left half-open by a sleep is aborted and
+   * counts as a failure, instead of holding the refresh (and a tab's lock) for ever. It ends at
+   * acceptance: handing the token to the clients goes on after, outside the time limit.
    */
   async #attempt(reason: RefreshReason): Promise<string> {
-    const { clock, attemptTimeoutMs } = this.#settings;
+    const { clock, refreshTimeoutMs } = this.#settings;
     const controller = new AbortController();
-    this.#controller = controller;
-    let timer: TimerHandle | undefined;
-    const timedOut = new Promise<never>((_resolve, reject) => {
-      timer = clock.setTimeout(() => {
-        reject(new AccessTokenError('provider-timeout', { timeoutMs: attemptTimeoutMs }));
-        controller.abort();
-      }, attemptTimeoutMs);
+    const { signal } = controller;
+    this.#attemptController = controller;
+    const limit = new AbortController();
+    signal.addEventListener('abort', () => limit.abort(), { once: true });
+    let timedOut = false;
+    void wait(clock, refreshTimeoutMs, limit.signal).then((ranOut) => {
+      timedOut = ranOut;
+      if (ranOut) controller.abort();
     });
+    const startedFrom = this.#startedFrom;
+    const host = this.#host;
+    const attempt: SharedAttempt = {
+      signal,
+      startedFrom,
+      fresh: () => {
+        const held = host.held();
+        // Another tab (or the app) brought a fresh token since the refresh began: nothing to
+        // fetch; but a manual refresh must replace the token it started from.
+        return held && !this.#isDue(held) && (reason !== 'manual' || held !== startedFrom)
+          ? held.token
+          : null;
+      },
+      fetch: () => this.#fetch(reason, signal),
+    };
     try {
-      return await Promise.race([
-        this.#settings.attempt(reason, controller.signal),
-        whenAborted(controller.signal),
-        timedOut,
-      ]);
+      // Abort is raced in one place, around the provider (#fetch): every other wait of an attempt
+      // (a tab's lock queue, its peers) ends on the signal or the tabs closing by itself.
+      return await (this.#tabs ? this.#tabs.attempt(attempt) : (attempt.fresh() ?? attempt.fetch()));
+    } catch (error) {
+      throw timedOut ? new AccessTokenError('provider-timeout', { timeoutMs: refreshTimeoutMs }) : error;
     } finally {
-      clock.clearTimeout(timer);
+      limit.abort(); // clears the time limit's timer
     }
   }
 
-  /** Waits until `ms` have passed (if given) or the page wakes, whichever comes first. */
-  #pause(ms?: number): Promise<void> {
-    return new Promise((resolve) => {
-      let handle: TimerHandle | undefined;
-      const done = (): void => {
-        this.#waiters.delete(done);
-        if (handle !== undefined) this.#settings.clock.clearTimeout(handle);
-        resolve();
-      };
-      this.#waiters.add(done);
-      if (ms !== undefined) handle = this.#settings.clock.setTimeout(done, ms);
-    });
+  /** Asks the provider and has its token accepted; see {@link RefreshHost.updateToken}. */
+  async #fetch(reason: RefreshReason, signal: AbortSignal): Promise<string> {
+    // Browsers grant a tab's lock asynchronously: the manager may have been destroyed meanwhile.
+    if (signal.aborted) throw new AccessTokenError('destroyed');
+    // Settles when aborted even if the provider ignores its signal, so a tab's lock is released.
+    const token = await Promise.race([
+      this.#settings.tokenProvider!({ reason, signal }),
+      whenAborted(signal),
+    ]);
+    const delivered = this.#host.updateToken(token);
+    // Acceptance is synchronous: a refused token (or a destroyed manager) rejects at once.
+    if (this.#host.held()?.token !== token) await delivered;
+    delivered.catch(ignore); // client failures are reported as clientError
+    if (this.#isDue(this.#host.held()!)) throw new AccessTokenError('unchanged');
+    return token;
+  }
+
+  #isDue(held: HeldToken): boolean {
+    return this.#settings.clock.now() >= this.dueAtMs(held);
+  }
+
+  /** Takes a token another tab sent; see {@link SharingHost.adopt}. */
+  #adopt(token: string): boolean {
+    // Acceptance happens before updateToken's first await, so the outcome is known right away.
+    this.#host.updateToken(token).catch(ignore);
+    const taken = this.#host.held()?.token === token;
+    // A refresh waiting to retry (say, behind a peer's failures) can finish now.
+    if (taken) this.wake();
+    return taken;
+  }
+
+  #reportFailure(error: unknown, failure: RefreshFailure): void {
+    const reported =
+      error instanceof AccessTokenError
+        ? error
+        : new AccessTokenError('provider-failed', {}, { cause: error });
+    this.#tabs?.failed(reported, this.#settings.clock.now() + failure.retryInMs);
+    this.#host.reportFailure(reported, failure);
   }
 }

@@ -1,4 +1,4 @@
-import { MAX_TIMER_DELAY_MS, type Clock, type TimerHandle } from './clock';
+import { timerDelayMs, type Clock, type TimerHandle } from './clock';
 
 /** The two local moments at which a token's events are due. */
 export interface ExpiryDeadlines {
@@ -22,9 +22,23 @@ export function expiryDeadlines(expMs: number, skewMs: number, aboutToExpireMs: 
 }
 
 /**
- * One timer that rings at a wall-clock moment. It re-reads the clock when it fires: a delay too
- * long for `setTimeout` is waited in steps, and a timer that fires late (a throttled tab, a laptop
- * that slept) rings at once, so the owner always judges by the wall clock, never by the timer.
+ * The shortest step of an {@link Alarm}, in milliseconds: closer to its moment than twice this,
+ * it waits the rest in one timer.
+ */
+export const MIN_ALARM_STEP_MS = 60_000;
+
+/**
+ * One timer that rings at a wall-clock moment, judged by the wall clock, never by the timer.
+ *
+ * Browsers pause timers while the machine sleeps, so a timer fires late by the length of the
+ * sleep, and a wake signal (focus, visibility, `resume`) does not always come: a laptop suspended
+ * with a visible window wakes with none. So the alarm never waits the whole way in one timer: it
+ * waits half of what is left, re-reads the clock, and waits half again, down to
+ * {@link MIN_ALARM_STEP_MS}. A sleep that starts at `u` and ends at `t` therefore makes it ring
+ * at most at `t + (atMs − u) / 2` (or `t + 2 × MIN_ALARM_STEP_MS` near the moment) instead of
+ * `atMs + (t − u)`. The price is a few wake-ups: about `log2(delay / 1 min)`, 11 for a refresh due
+ * 24 hours away. A timer that fires late rings at once; a step too long for `setTimeout` is
+ * clamped and re-armed.
  */
 export class Alarm {
   readonly #clock: Clock;
@@ -56,11 +70,12 @@ export class Alarm {
   }
 
   #arm(): void {
-    const delayMs = Math.min(Math.max(0, this.#atMs - this.#clock.now()), MAX_TIMER_DELAY_MS);
+    const leftMs = Math.max(0, this.#atMs - this.#clock.now());
+    const delayMs = leftMs <= 2 * MIN_ALARM_STEP_MS ? leftMs : leftMs / 2;
     this.#handle = this.#clock.setTimeout(() => {
       this.#handle = undefined;
       if (this.#clock.now() < this.#atMs) this.#arm();
       else this.#onRing();
-    }, delayMs);
+    }, timerDelayMs(delayMs));
   }
 }

@@ -384,17 +384,18 @@ describe(AccessManager, () => {
   describe('timers', () => {
     it('clamps every delay to what setTimeout can hold', () => {
       const { clock, delays } = fakeClock();
-      // No iat, so no lifetime limit applies: exp is 30 days away.
-      const exp = (T0 + 30 * DAY) / 1000;
+      // No iat, so no lifetime limit applies: exp is 60 days away, and the alarm's first step
+      // (half of what is left, see 'wakes a bounded number of times') is 30 days, over the limit.
+      const exp = (T0 + 60 * DAY) / 1000;
       const token = craftToken(without(goodPayload({ exp }), 'iat'));
 
       const manager = new AccessManager(token, { clock });
       const log = recordExpiryEvents(manager);
 
       expect(delays).toEqual([MAX_TIMER_DELAY_MS]);
-      advanceTo(30 * DAY - 3 * MINUTE - 1);
+      advanceTo(60 * DAY - 3 * MINUTE - 1);
       expect(log).toEqual([]);
-      advanceTo(30 * DAY - 3 * MINUTE);
+      advanceTo(60 * DAY - 3 * MINUTE);
       expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire']);
       expect(delays.length).toBeGreaterThan(1);
       for (const delayMs of delays) {
@@ -415,7 +416,7 @@ describe(AccessManager, () => {
       expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire']);
     });
 
-    it('keeps at most two timers pending and does not poll while idle', () => {
+    it('keeps at most two timers pending and wakes a bounded number of times while idle', () => {
       const { clock, delays } = fakeClock();
       const manager = new AccessManager(mintToken({ ttl: 3600 }), { clock });
       manager.register({ updateToken: () => {} });
@@ -425,7 +426,10 @@ describe(AccessManager, () => {
 
       advanceTo(50 * MINUTE);
 
-      expect(delays.length).toBe(armed);
+      // No polling: the alarm waits half of what is left (57 min to the warning) in each step, so
+      // a timer paused by a suspended machine is late by half the way at most (issue #10).
+      expect(delays.length - armed).toBeGreaterThan(0);
+      expect(delays.length - armed).toBeLessThanOrEqual(Math.ceil(Math.log2(57)));
       expect(vi.getTimerCount()).toBeLessThanOrEqual(2);
     });
 

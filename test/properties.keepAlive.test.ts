@@ -92,11 +92,15 @@ describe(AccessManager, () => {
       TIME_LIMIT_MS,
     );
 
-    // Fails today, as issue 10 item 1 says: browsers pause timers during a sleep, and with no
-    // wake signal after it the one alarm for the refresh rings late by the sleep's length, after
-    // exp. The core-refresh branch fixes it (re-arming in steps); then this becomes an fc.assert
-    // of "never lets the app see tokenExpired after a sleep that ends before the refresh is due".
-    it('finds tokenExpired after a sleep with no wake signal that ends before the refresh is due (known: issue 10 item 1)', async () => {
+    // The limit of a timer-only design, kept as a tripwire. Browsers pause timers while the machine
+    // sleeps; with no wake signal after it (no focus, visibilitychange, pageshow, online, resume),
+    // only the alarm's next step notices. The alarm steps by half of what is left (at most about 12
+    // wake-ups a day), so a sleep longer than the current step that ends shortly before the refresh
+    // is due can still carry the refresh past exp; only steps no longer than the three-minute lead
+    // (about 480 wake-ups a day) would rule that out. What the core does keep is pinned in
+    // reliability.property.test.ts; README "Timing" states both. If this ever holds, make it an
+    // fc.assert.
+    it('can still show tokenExpired after a sleep with no wake signal longer than the alarm step (a documented limit)', async () => {
       const result = await fc.check(
         fc.asyncProperty(
           ttlSeconds,
@@ -128,12 +132,10 @@ describe(AccessManager, () => {
       expectKnownCounterexample(result, /expected \[ \d+.* to deeply equal \[\]/);
     }, 60_000);
 
-    // Fails today, as issue 10 item 6 says: one token from a server whose clock runs fast makes
-    // every later token from the right servers 'stale' until that iat has passed, and the app
-    // sees tokenExpired. The core-refresh branch changes the stale rule; then this becomes an
-    // fc.assert of "never lets one token from a fast server clock make the later ones stale".
-    it('finds tokenExpired after one token from a fast server clock (known: issue 10 item 6)', async () => {
-      const result = await fc.check(
+    // Issue 10 item 6: one token from a server whose clock ran fast used to make every later token
+    // 'stale' until that iat had passed, and the app saw tokenExpired.
+    it('never lets one token from a fast server clock make the later ones stale', async () => {
+      await fc.assert(
         fc.asyncProperty(
           fc.integer({ min: 10 * 60, max: 2 * 3600 }),
           fc.integer({ min: 10 * MINUTE, max: 2 * HOUR }),
@@ -158,7 +160,6 @@ describe(AccessManager, () => {
         ),
         { numRuns: 20, endOnFailure: true },
       );
-      expectKnownCounterexample(result, /expected \[ \d+.* to deeply equal \[\]/);
     }, 60_000);
 
     it(

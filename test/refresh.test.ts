@@ -6,6 +6,7 @@ import {
   type AccessManagerOptions,
   type Clock,
 } from 'access-manager';
+import { tabSharing } from 'access-manager/tabs';
 import { craftToken, goodPayload, mintToken } from './support/tokens.js';
 import {
   HOUR as HOUR_MS,
@@ -802,8 +803,14 @@ describe(AccessManager, () => {
         vi.stubGlobal('navigator', { onLine: true });
         const one = recordingProvider();
         const two = recordingProvider();
-        const first = new AccessManager(null, { tokenProvider: one.provider, shareAcrossTabs: 'demo' });
-        const second = new AccessManager(null, { tokenProvider: two.provider, shareAcrossTabs: 'demo' });
+        const first = new AccessManager(null, {
+          tokenProvider: one.provider,
+          shareAcrossTabs: tabSharing('demo'),
+        });
+        const second = new AccessManager(null, {
+          tokenProvider: two.provider,
+          shareAcrossTabs: tabSharing('demo'),
+        });
 
         await settle();
 

@@ -1,201 +1,116 @@
+// access-manager/tabs as an entry: how an app turns tab sharing on, and what it is told when it
+// passes the option's old form. The sharing itself (one fetch, peers, failures) is pinned in
+// refresh.test.ts and tabs.sharing.test.ts.
 import { describe, expect, it, vi } from 'vitest';
-import { AccessManager, AccessTokenError } from 'access-manager';
+import { AccessManager, AccessTokenError, type SharingHost } from 'access-manager';
+import { tabSharing } from 'access-manager/tabs';
+import { fakeTabs } from './support/tabs.js';
+import { fakeClock, settle, useFakeTime } from './support/time.js';
 import { mintToken } from './support/tokens.js';
-import { asyncLockGrants, fakeTabs } from './support/tabs.js';
-import { HOUR, MINUTE, SECOND, advance, fakeClock, mintAt, settle, useFakeTime } from './support/time.js';
-
-// Captured before the fake timers are installed: unhandled rejections are reported after a real macrotask.
-const realSetTimeout = globalThis.setTimeout;
 
 useFakeTime();
 
+/** The error `run` throws, or a failure of the test when it throws none. */
+function thrownBy(run: () => unknown): AccessTokenError {
+  try {
+    run();
+  } catch (error) {
+    return error as AccessTokenError;
+  }
+  throw new Error('expected a throw');
+}
+
+describe(tabSharing, () => {
+  it('turns sharing on through the shareAcrossTabs option: two tabs, one provider call', async () => {
+    fakeTabs();
+    const provider = vi.fn(() => mintToken());
+    const first = new AccessManager(null, {
+      tokenProvider: provider,
+      shareAcrossTabs: tabSharing('app:alice'),
+    });
+    await settle();
+    const second = new AccessManager(null, {
+      tokenProvider: provider,
+      shareAcrossTabs: tabSharing('app:alice'),
+    });
+    await vi.advanceTimersByTimeAsync(1_000);
+
+    expect(provider).toHaveBeenCalledTimes(1);
+    expect(second.token).toBe(first.token);
+    first.destroy();
+    second.destroy();
+  });
+
+  it("releases the lock when the holder's provider hangs past refreshTimeoutMs, so another tab gets it", async () => {
+    fakeTabs();
+    const hanging = vi.fn(() => new Promise<string>(() => {})); // ignores its signal too
+    const working = vi.fn(() => mintToken());
+    const options = { refreshTimeoutMs: 5_000, retry: { baseDelayMs: 10_000, maxDelayMs: 10_000 } };
+    const holder = new AccessManager(null, {
+      ...options,
+      tokenProvider: hanging,
+      shareAcrossTabs: tabSharing('k'),
+    });
+    await vi.advanceTimersByTimeAsync(1_000); // the holder asked its peers, then its provider
+    const other = new AccessManager(null, {
+      ...options,
+      tokenProvider: working,
+      shareAcrossTabs: tabSharing('k'),
+    });
+    const otherFailures: string[] = [];
+    other.on('refreshFailed', (error) => otherFailures.push(error.reason));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(otherFailures).toEqual([]); // it waits for the lock
+
+    await vi.advanceTimersByTimeAsync(4_000); // the holder's attempt times out and lets go
+
+    // The other tab got the lock: it defers to the holder's retry (the holder said it failed).
+    expect(otherFailures).toEqual(['peer-retrying']);
+    // A few rounds later at most, it calls its own provider, and both tabs hold its token.
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(working).toHaveBeenCalledTimes(1);
+    expect(other.token).toBe(working.mock.results[0]!.value);
+    expect(holder.token).toBe(other.token);
+    holder.destroy();
+    other.destroy();
+  });
+
+  it.each([
+    ['an empty string', ''],
+    ['a number', 42],
+    ['undefined', undefined],
+  ])('refuses %s as the key with invalid-argument', (_name, key) => {
+    const error = thrownBy(() => tabSharing(key as string));
+
+    expect(error).toBeInstanceOf(AccessTokenError);
+    expect(error.reason).toBe('invalid-argument');
+    expect(error.facts.field).toBe('tabSharing(key)');
+  });
+
+  it('connects nothing where the browser lacks Web Locks or BroadcastChannel', () => {
+    vi.stubGlobal('navigator', { onLine: true });
+    const host: SharingHost = {
+      clock: fakeClock().clock,
+      held: () => null,
+      adopt: () => false,
+      wait: async () => true,
+    };
+
+    expect(tabSharing('app').connect(host)).toBeNull();
+  });
+});
+
 describe(AccessManager, () => {
   describe('shareAcrossTabs', () => {
-    describe('tokens from other tabs', () => {
-      it("adopts a newer token of the same user from another tab, but never another user's", async () => {
-        fakeTabs();
-        const alice = new AccessManager(mintToken({ identity: 'alice' }), { shareAcrossTabs: 'app' });
-        const bob = new AccessManager(mintToken({ identity: 'bob' }), { shareAcrossTabs: 'app' });
-        const bobErrors: AccessTokenError[] = [];
-        bob.on('tokenError', (error) => bobErrors.push(error));
-        await advance(MINUTE);
-        const aliceLater = mintToken({ identity: 'alice' });
-        const provider = vi.fn(() => aliceLater);
-        const aliceTab2 = new AccessManager(mintAt(-MINUTE, { identity: 'alice' }), {
-          shareAcrossTabs: 'app',
-          tokenProvider: provider,
-        });
+    it('refuses a string key (the option before access-manager/tabs) and shows the import', () => {
+      const error = thrownBy(() => new AccessManager(null, { shareAcrossTabs: 'my-app:alice' as never }));
 
-        await aliceTab2.refresh();
-        await settle();
-
-        expect(alice.token).toBe(aliceLater);
-        expect(bob.identity).toBe('bob');
-        expect(bobErrors).toEqual([]);
-        for (const manager of [alice, bob, aliceTab2]) manager.destroy();
-      });
-    });
-
-    describe('destroy()', () => {
-      it('never calls the provider after destroy(), even while the new tab waits for its peers', async () => {
-        fakeTabs();
-        const { clock } = fakeClock();
-        const provider = vi.fn(() => mintToken());
-        const manager = new AccessManager(null, {
-          clock,
-          tokenProvider: provider,
-          shareAcrossTabs: 'app:alice',
-        });
-        await settle(); // the first refresh has the lock, and asks the other tabs for their token
-
-        manager.destroy();
-        await advance(SECOND);
-
-        expect(provider).not.toHaveBeenCalled();
-      });
-
-      it('never calls the provider after destroy(), when the lock is granted after it (browsers grant asynchronously)', async () => {
-        fakeTabs();
-        asyncLockGrants();
-        const provider = vi.fn(() => mintToken());
-        const manager = new AccessManager(mintToken(), {
-          tokenProvider: provider,
-          shareAcrossTabs: 'app:alice',
-        });
-        await advance(SECOND);
-
-        manager.refresh().catch(() => {});
-        manager.destroy();
-        await settle();
-
-        expect(provider).not.toHaveBeenCalled();
-      });
-
-      it('leaves no unhandled rejection when destroyed before the lock is granted and the provider returns the held token', async () => {
-        fakeTabs();
-        asyncLockGrants();
-        const unhandled: unknown[] = [];
-        const onUnhandled = (reason: unknown) => unhandled.push(reason);
-        process.on('unhandledRejection', onUnhandled);
-        const token = mintToken();
-        // A token server that caches: it answers with the token the tab already holds.
-        const manager = new AccessManager(token, {
-          tokenProvider: () => token,
-          shareAcrossTabs: 'app:alice',
-        });
-
-        manager.refresh().catch(() => {});
-        manager.destroy();
-        await settle();
-        await new Promise((resolve) => realSetTimeout(resolve, 10));
-        process.off('unhandledRejection', onUnhandled);
-
-        expect(unhandled).toEqual([]);
-      });
-    });
-
-    describe('while the token server fails', () => {
-      it('calls a failing provider far less than once per tab per round', async () => {
-        vi.spyOn(Math, 'random').mockReturnValue(0.5); // the same backoff in every tab: the worst case
-        const countCalls = async (tabs: number) => {
-          fakeTabs();
-          const provider = vi.fn(() => Promise.reject(new Error('503 from the token server')));
-          const managers = Array.from(
-            { length: tabs },
-            () => new AccessManager(null, { tokenProvider: provider, shareAcrossTabs: 'app:alice' }),
-          );
-          await advance(2 * MINUTE);
-          for (const manager of managers) manager.destroy();
-          vi.unstubAllGlobals();
-          return provider.mock.calls.length;
-        };
-        const oneTab = await countCalls(1);
-        const threeTabs = await countCalls(3);
-        expect(oneTab).toBeGreaterThan(3);
-        // Without sharing the failure, three tabs make three times the calls of one. With it, the
-        // other tabs wait for the failing tab's retry, but call their own provider after a few
-        // rounds in a row, so that a tab whose provider fails for its own reasons never starves them.
-        expect(threeTabs).toBeLessThan(1.5 * oneTab);
-      });
-
-      it('still ends with every tab holding the token once the server recovers', async () => {
-        fakeTabs();
-        let healthy = false;
-        const provider = vi.fn(() => (healthy ? mintToken() : Promise.reject(new Error('503'))));
-        const managers = Array.from(
-          { length: 3 },
-          () => new AccessManager(null, { tokenProvider: provider, shareAcrossTabs: 'app:alice' }),
-        );
-        await advance(10 * SECOND);
-        healthy = true;
-        await advance(MINUTE);
-        const tokens = managers.map((manager) => manager.token);
-        expect(tokens[0]).not.toBeNull();
-        expect(new Set(tokens).size).toBe(1);
-        for (const manager of managers) manager.destroy();
-      });
-
-      it('a healthy tab still refreshes (and never sees tokenExpired) while another tab keeps failing', async () => {
-        fakeTabs();
-        // Tab B's provider fails for a reason of its own (its session expired, an old deploy…).
-        const failing = vi.fn(() => Promise.reject(new Error('401 from the token server')));
-        const working = vi.fn(() => mintToken());
-        const b = new AccessManager(mintAt(-MINUTE), {
-          tokenProvider: failing,
-          shareAcrossTabs: 'app:alice',
-        });
-        const a = new AccessManager(mintToken(), { tokenProvider: working, shareAcrossTabs: 'app:alice' });
-        b.on('refreshFailed', () => {});
-        const aFailures: string[] = [];
-        a.on('refreshFailed', (error) => aFailures.push(error.reason));
-        const expired = vi.fn();
-        a.on('tokenExpired', expired);
-
-        await advance(HOUR + MINUTE);
-
-        expect(working).toHaveBeenCalled();
-        expect(expired).not.toHaveBeenCalled();
-        a.destroy();
-        b.destroy();
-      });
-
-      it('refresh() asks the provider again once the failing peer has recovered', async () => {
-        fakeTabs();
-        let aFails = true;
-        const aProvider = vi.fn(() => {
-          if (aFails) {
-            aFails = false;
-            return Promise.reject(new Error('503'));
-          }
-          return mintToken();
-        });
-        const bProvider = vi.fn(() => mintToken());
-        const retry = { baseDelayMs: 30 * SECOND, maxDelayMs: 30 * SECOND };
-        const token = mintToken();
-        const a = new AccessManager(token, { tokenProvider: aProvider, shareAcrossTabs: 'k', retry });
-        const b = new AccessManager(token, { tokenProvider: bProvider, shareAcrossTabs: 'k', retry });
-        a.on('refreshFailed', () => {});
-        const bFailures: string[] = [];
-        b.on('refreshFailed', (error) => bFailures.push(error.reason));
-        await advance(SECOND);
-
-        const aRefresh = a.refresh(); // fails, tells B it retries in 15-30 s
-        await settle();
-        void a.refresh(); // "asks now": succeeds, B adopts the token
-        await aRefresh;
-        await settle();
-        expect(b.token).toBe(a.token);
-
-        await advance(SECOND);
-        void b.refresh().catch(() => {});
-        await settle();
-
-        // Nobody is failing any more, yet B waits for a retry that will never happen.
-        expect(bFailures).toEqual([]);
-        expect(bProvider).toHaveBeenCalledTimes(1);
-        a.destroy();
-        b.destroy();
-      });
+      expect(error).toBeInstanceOf(AccessTokenError);
+      expect(error.reason).toBe('invalid-argument');
+      expect(error.facts.field).toBe('options.shareAcrossTabs');
+      expect(error.facts.expected).toContain("import { tabSharing } from 'access-manager/tabs'");
+      expect(error.message).toContain("import { tabSharing } from 'access-manager/tabs'");
+      expect(error.message).not.toContain('my-app:alice');
     });
   });
 });

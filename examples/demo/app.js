@@ -1,5 +1,6 @@
 // The demo page: one AccessManager, two simulated SDK clients, and every event in a log.
 import { AccessManager } from 'access-manager';
+import { tabSharing } from 'access-manager/tabs';
 
 const $ = (id) => document.getElementById(id);
 let manager = null;
@@ -38,7 +39,7 @@ function start() {
   const identity = $('identity').value;
   manager = new AccessManager(null, {
     tokenProvider: fetchToken,
-    shareAcrossTabs: `access-manager-demo:${identity}`,
+    shareAcrossTabs: tabSharing(`access-manager-demo:${identity}`),
   });
   manager.register(conversationsClient, { requires: 'chat', name: 'conversations' });
   manager.register(voiceDevice, { requires: 'voice', name: 'voice' });

@@ -18,12 +18,13 @@ const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <title>access-manager tabs</title>
 <script src="/dist/access-manager.min.js"></script>
+<script src="/dist/access-manager-tabs.min.js"></script>
 <script>
   window.start = () => {
     const log = { expired: 0, refreshFailed: [], tokenErrors: [] };
     const manager = new accessManager.AccessManager(null, {
       tokenProvider: ({ signal }) => fetch('/token', { signal }).then((response) => response.text()),
-      shareAcrossTabs: 'demo',
+      shareAcrossTabs: accessManagerTabs.tabSharing('demo'),
     });
     manager.on('tokenExpired', () => (log.expired += 1));
     manager.on('refreshFailed', (error, { attempt }) => log.refreshFailed.push(error.reason + ' #' + attempt));

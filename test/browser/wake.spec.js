@@ -1,6 +1,7 @@
 // The default browserClock in a real Chromium, through the minified <script> bundle: its timers
 // survive a sleep, it waits while the browser is offline and asks once `online` fires, its wake
-// listeners (visibilitychange, focus, pageshow, online) call check(), and destroy() removes them.
+// listeners (visibilitychange, focus, pageshow, online, resume) call check(), destroy() removes
+// them, and a suspend with no wake signal still refreshes before exp.
 //
 // Time is Playwright's clock (page.clock), installed before the page loads at the real current
 // time, so tokens minted in Node by the twilio helper line up with the page's fake "now". Its two
@@ -20,7 +21,8 @@ import { serve } from './harness.js';
 export const name = 'browserClock in Chromium: sleep, offline wait, wake listeners, destroy removes them';
 
 const MINUTE_MS = 60_000;
-const WAKE_TYPES = ['focus', 'pageshow', 'online', 'visibilitychange'];
+// `resume` first: in step 4 the live manager hears only the first wake, so it is the one proven there.
+const WAKE_TYPES = ['resume', 'focus', 'pageshow', 'online', 'visibilitychange'];
 
 const PAGE = `<!doctype html>
 <meta charset="utf-8">
@@ -88,7 +90,7 @@ const plus = (counts, n) => Object.fromEntries(Object.entries(counts).map(([type
 const dispatchWake = (page, type) =>
   page.evaluate((type) => {
     const before = window.log.length;
-    if (type === 'visibilitychange') document.dispatchEvent(new Event('visibilitychange'));
+    if (type === 'visibilitychange' || type === 'resume') document.dispatchEvent(new Event(type));
     else if (type === 'pageshow')
       window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
     else window.dispatchEvent(new Event(type));
@@ -269,6 +271,57 @@ async function wakeAndDestroy(browser, url) {
   }
 }
 
+/**
+ * 5. Suspend with no wake signal (issue #10): a 20-minute token, the machine suspended for 3
+ * minutes at minute 1 (setSystemTime: the timers stand still, no event). The alarm waits in
+ * halving steps, so the refresh still comes at minute 17, before exp; one long timer would have
+ * fired at minute 20, its exp.
+ */
+async function suspendWithoutWake(browser, url, tokenServer) {
+  const token = mintToken({ ttl: 20 * 60 });
+  const t0 = Date.now();
+  const { context, page, uncaught } = await open(browser, url, { time: t0 });
+  try {
+    const requestsBefore = tokenServer.requests;
+    await page.evaluate(
+      ({ token, t0 }) => {
+        window.providerCalls = [];
+        window.manager = window.track(
+          new window.accessManager.AccessManager(token, {
+            // The fake minutes run far faster than the real fetch: no time limit within them.
+            refreshTimeoutMs: 10 * 60_000,
+            tokenProvider: async ({ reason, signal }) => {
+              window.providerCalls.push({ reason, atMinute: (Date.now() - t0) / 60_000 });
+              return (await fetch('/token', { signal, cache: 'no-store' })).text();
+            },
+          }),
+          'm',
+        );
+      },
+      { token, t0 },
+    );
+    await page.clock.runFor('01:00');
+    await page.clock.setSystemTime(t0 + 4 * MINUTE_MS); // 3 minutes asleep, timers held
+    await page.clock.runFor('15:00'); // the wall clock reads minute 19
+    await page
+      .waitForFunction(() => window.log.includes('m tokenUpdated'), null, { timeout: 5_000 })
+      .catch(() => {});
+    const state = await page.evaluate(() => ({ calls: window.providerCalls, log: window.log }));
+    assert.equal(state.calls.length, 1, `one provider call before exp: ${JSON.stringify(state)}`);
+    assert.equal(state.calls[0].reason, 'about-to-expire');
+    assert.ok(
+      state.calls[0].atMinute > 16.9 && state.calls[0].atMinute < 18,
+      `asked at minute 17: ${state.calls[0].atMinute}`,
+    );
+    assert.deepEqual(state.log, ['m tokenAboutToExpire', 'm tokenUpdated'], 'no tokenExpired');
+    assert.equal(tokenServer.requests, requestsBefore + 1);
+    await page.evaluate(() => window.manager.destroy());
+    await assertNoErrors(page, uncaught);
+  } finally {
+    await context.close();
+  }
+}
+
 export default async function run({ browser, root }) {
   const tokenServer = { requests: 0, last: null };
   const server = await serve(root, {
@@ -283,6 +336,7 @@ export default async function run({ browser, root }) {
     await sleep(browser, server.url);
     await offline(browser, server.url, tokenServer);
     await wakeAndDestroy(browser, server.url);
+    await suspendWithoutWake(browser, server.url, tokenServer);
   } finally {
     await server.close();
   }

@@ -2,6 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { renderToString } from 'react-dom/server';
 import { AccessManager } from 'access-manager';
+import { tabSharing } from 'access-manager/tabs';
 import {
   AccessManagerProvider,
   useAccessManager,
@@ -56,7 +57,10 @@ describe('server rendering', () => {
     const touched = forbidBrowserGlobals();
     const tokenProvider = vi.fn(async () => mintToken());
     const html = renderToString(
-      <AccessManagerProvider options={{ tokenProvider, shareAcrossTabs: 'app:alice' }} token={mintToken()}>
+      <AccessManagerProvider
+        options={{ tokenProvider, shareAcrossTabs: tabSharing('app:alice') }}
+        token={mintToken()}
+      >
         <App />
       </AccessManagerProvider>,
     );

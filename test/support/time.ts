@@ -102,3 +102,11 @@ export function fakeClock({ online = true, hidden = false } = {}) {
   };
   return { clock, state, wake, wakeListeners, delays, timers };
 }
+
+/**
+ * The machine sleeps for `ms`: the wall clock jumps, and every fake timer stands still (it fires
+ * as late as the sleep was long), with no wake signal, as browsers pause timers while suspended.
+ */
+export function suspend(ms: number): void {
+  vi.setSystemTime(Date.now() + ms);
+}

@@ -7,6 +7,7 @@ import {
   type AccessManagerOptions,
   type TokenClient,
 } from 'access-manager';
+import { tabSharing } from 'access-manager/tabs';
 
 declare const token: string;
 declare const conversationsClient: { updateToken(token: string): Promise<unknown> };
@@ -20,7 +21,7 @@ const options: AccessManagerOptions = {
     return (await fetch('/token', { signal })).text();
   },
   retry: { baseDelayMs: 500, maxDelayMs: 10_000 },
-  shareAcrossTabs: 'my-app:alice',
+  shareAcrossTabs: tabSharing('my-app:alice'),
 };
 const manager = new AccessManager(token, options);
 

@@ -1,10 +1,9 @@
 /**
- * Sharing one token across the app's open tabs: Web Locks elect the tab that fetches, and a
- * BroadcastChannel hands its token to the others. Tokens travel in memory only: nothing is ever
- * written to localStorage, sessionStorage, cookies or IndexedDB.
+ * The tabs of one origin that share a key, as seen from one of them: Web Locks elect the tab that
+ * fetches, and a BroadcastChannel hands its token to the others. Tokens travel in memory only:
+ * nothing is ever written to localStorage, sessionStorage, cookies or IndexedDB.
  */
-
-import type { Clock } from './clock';
+import type { SharingHost } from 'access-manager';
 
 type TabMessage =
   { type: 'token'; token: string } | { type: 'request' } | { type: 'failed'; retryAtMs: number };
@@ -14,13 +13,14 @@ function webLocks(): LockManager | undefined {
   return typeof navigator === 'object' ? navigator.locks : undefined;
 }
 
-/** The tabs of one origin that share a key, as seen from one of them. */
+/** One tab's end of the channel and lock of a share key. */
 export class TabChannel {
   readonly #lockName: string;
   readonly #channel: BroadcastChannel;
   readonly #locks: LockManager;
-  readonly #peerAnswers = new Set<() => void>();
-  readonly #clock: Clock;
+  readonly #host: SharingHost;
+  /** Aborted when a peer answers (a token taken, or a failure heard): ends every pending ask. */
+  #answered = new AbortController();
   #peerRetryAtMs = -Infinity;
   #closed = false;
 
@@ -29,30 +29,22 @@ export class TabChannel {
    * `navigator.locks` (each tab then fetches its own token).
    *
    * @param key - the app's share key; managers with the same key share a token.
-   * @param onToken - called with each token another tab sends (validate it before use); returns
-   *   whether the token was taken.
-   * @param currentToken - the token this tab can give a tab that asks for one.
-   * @param clock - timers for {@link TabChannel.askPeers}.
+   * @param host - the manager: its clock, its token, and where a peer's token goes.
+   * @param onToken - called with each token another tab sends; returns whether it was taken.
    */
-  static open(
-    key: string,
-    onToken: (token: string) => boolean,
-    currentToken: () => string | null,
-    clock: Clock,
-  ): TabChannel | null {
+  static open(key: string, host: SharingHost, onToken: (token: string) => boolean): TabChannel | null {
     const locks = webLocks();
     if (typeof BroadcastChannel !== 'function' || !locks) return null;
-    return new TabChannel(key, locks, onToken, currentToken, clock);
+    return new TabChannel(key, locks, host, onToken);
   }
 
   private constructor(
     key: string,
     locks: LockManager,
+    host: SharingHost,
     onToken: (token: string) => boolean,
-    currentToken: () => string | null,
-    clock: Clock,
   ) {
-    this.#clock = clock;
+    this.#host = host;
     this.#lockName = `access-manager:${key}`;
     this.#locks = locks;
     this.#channel = new BroadcastChannel(this.#lockName);
@@ -61,8 +53,8 @@ export class TabChannel {
         this.#peerRetryAtMs = -Infinity; // a tab succeeded: nobody is waiting to retry any more
         if (onToken(data.token)) this.#answerPeers();
       } else if (data?.type === 'request') {
-        const token = currentToken();
-        if (token !== null) this.publish(token);
+        const held = host.held();
+        if (held && host.clock.now() < held.expiresAtMs) this.publish(held.token);
       } else if (data?.type === 'failed' && typeof data.retryAtMs === 'number') {
         this.#peerRetryAtMs = Math.max(this.#peerRetryAtMs, data.retryAtMs);
         this.#answerPeers();
@@ -74,6 +66,8 @@ export class TabChannel {
    * Runs `task` while this tab holds the share key's lock, after any other tab's task. A tab that
    * closes releases its lock, so the next tab in line takes over. `task` is told whether it had to
    * wait: then another tab may have just fetched a token whose broadcast has not arrived yet.
+   * Aborting `signal` gives up a place in the queue (the lock of a running task is released when
+   * the task settles, which the manager ensures on abort).
    */
   async withLock<T>(signal: AbortSignal, task: (waited: boolean) => Promise<T>): Promise<T> {
     const immediate = await this.#locks.request(this.#lockName, { ifAvailable: true }, async (lock) =>
@@ -93,7 +87,7 @@ export class TabChannel {
 
   /** Whether another tab's attempt failed and it has not retried yet: then this tab should wait. */
   peerWillRetry(): boolean {
-    return this.#clock.now() < this.#peerRetryAtMs;
+    return this.#host.clock.now() < this.#peerRetryAtMs;
   }
 
   /** Sends a token to every other tab with the same key. */
@@ -101,38 +95,33 @@ export class TabChannel {
     this.#post({ type: 'token', token });
   }
 
+  /**
+   * Asks the other tabs for their token and waits until one is taken, or one reports a failed
+   * attempt, or `timeoutMs` passes, or the channel closes.
+   */
+  async askPeers(timeoutMs: number): Promise<void> {
+    const { signal } = this.#answered;
+    this.#post({ type: 'request' });
+    await this.#host.wait(timeoutMs, signal);
+  }
+
+  /** Stops listening for good; pending {@link TabChannel.askPeers} calls end. */
+  close(): void {
+    this.#closed = true;
+    this.#channel.close();
+    this.#answered.abort();
+  }
+
   /** Posts to the other tabs; after {@link TabChannel.close}, nothing (a closed channel throws). */
   #post(message: TabMessage): void {
     if (!this.#closed) this.#channel.postMessage(message);
   }
 
-  /**
-   * Asks the other tabs for their token and waits until one is taken, or one reports a failed
-   * attempt, or `timeoutMs`.
-   * @returns once a token was taken by `onToken`, a failure was heard, or the time ran out.
-   */
-  askPeers(timeoutMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        this.#peerAnswers.delete(done);
-        this.#clock.clearTimeout(timer);
-        resolve();
-      };
-      const timer = this.#clock.setTimeout(done, timeoutMs);
-      this.#peerAnswers.add(done);
-      this.#post({ type: 'request' });
-    });
-  }
-
-  /** Stops listening; pending `askPeers` calls resolve. */
-  close(): void {
-    this.#closed = true;
-    this.#channel.close();
-    this.#answerPeers();
-  }
-
   /** Ends every pending {@link TabChannel.askPeers} wait. */
   #answerPeers(): void {
-    for (const answered of [...this.#peerAnswers]) answered();
+    if (this.#closed) return; // stays aborted: a later ask ends at once
+    const answered = this.#answered;
+    this.#answered = new AbortController();
+    answered.abort();
   }
 }

@@ -1,0 +1,71 @@
+/**
+ * The token the manager holds, with its moments, and the rule for replacing it: a new token is
+ * decoded and validated, then refused if it is for another account or identity, or stale.
+ */
+import { AccessTokenError, attachFindings } from './errors';
+import type { HeldToken } from './refresh';
+import { expiryDeadlines } from './schedule';
+import { checkAccessTokenTimes, decodeWithoutFindings, type DecodedAccessToken } from './token';
+
+/** Everything the manager knows about the token it holds. */
+export interface CurrentToken extends HeldToken {
+  /** When `tokenAboutToExpire` is due, in local milliseconds since the epoch. */
+  aboutToExpireAtMs: number;
+  /** When it was issued, by the local clock (iat less the server's skew); `NaN` without iat. */
+  issuedAtMs: number;
+  /** `tokenAboutToExpire` and `tokenWillExpire` fired (they are one moment). */
+  warned: boolean;
+  /** `tokenExpired` fired. */
+  expiredFired: boolean;
+}
+
+/**
+ * Validates `token` to replace `held`.
+ *
+ * A token is stale when it was issued before the one held and expires no later: it brings
+ * nothing (a cached token). Both are judged by the local clock, each token's own server skew
+ * taken out, so a token from a server whose clock runs an hour ahead counts as issued when it
+ * arrived: it cannot make its successors from correctly set servers look older for an hour.
+ *
+ * @param token - the new JWT string.
+ * @param held - the token held now, or `null`.
+ * @param nowMs - the local time.
+ * @param aboutToExpireMs - how long before exp the warning is due.
+ * @returns the new token with its moments, nothing fired yet.
+ * @throws {@link AccessTokenError} for a token that is invalid, expired, for another account or
+ *   identity (`account-changed`, `identity-changed`), or `stale`.
+ */
+export function admitToken(
+  token: string,
+  held: CurrentToken | null,
+  nowMs: number,
+  aboutToExpireMs: number,
+): CurrentToken {
+  let decoded: DecodedAccessToken;
+  let skewMs: number;
+  try {
+    decoded = decodeWithoutFindings(token, { nowMs: false });
+    skewMs = checkAccessTokenTimes(decoded, nowMs);
+  } catch (error) {
+    // With access-manager/inspect loaded, the error lists every finding, judged by this clock.
+    throw attachFindings(error, token, nowMs);
+  }
+  if (held) {
+    if (decoded.accountSid !== held.decoded.accountSid) throw new AccessTokenError('account-changed');
+    if (decoded.identity !== held.decoded.identity) throw new AccessTokenError('identity-changed');
+  }
+  const deadlines = expiryDeadlines(decoded.expires.getTime(), skewMs, aboutToExpireMs);
+  const issuedAtMs = (decoded.issuedAt?.getTime() ?? NaN) - skewMs;
+  if (held && issuedAtMs < held.issuedAtMs && deadlines.expiresAtMs <= held.expiresAtMs) {
+    throw new AccessTokenError('stale', { atMs: decoded.issuedAt!.getTime() });
+  }
+  return {
+    token,
+    decoded,
+    ...deadlines,
+    issuedAtMs,
+    acceptedAtMs: nowMs,
+    warned: false,
+    expiredFired: false,
+  };
+}

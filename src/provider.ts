@@ -1,0 +1,66 @@
+/**
+ * Why the token provider is asked: the first token, the warning before expiry, expiry itself,
+ * the page waking from sleep, or an explicit `refresh()`.
+ */
+export type RefreshReason = 'initial' | 'about-to-expire' | 'expired' | 'wake' | 'manual';
+
+/** What the token provider is told when it is asked for a token. */
+export interface TokenProviderContext {
+  /** Why a token is needed now. Retries keep the reason of the first attempt. */
+  reason: RefreshReason;
+  /** Aborted when the manager is destroyed: pass it to `fetch` so the request is cancelled. */
+  signal: AbortSignal;
+}
+
+/**
+ * The app's function that fetches a fresh token from its token server.
+ *
+ * @example
+ * const tokenProvider: TokenProvider = async ({ signal }) => {
+ *   const response = await fetch('/token', { signal, cache: 'no-store' });
+ *   return (await response.json()).token;
+ * };
+ */
+export type TokenProvider = (context: TokenProviderContext) => Promise<string> | string;
+
+/** How failed refreshes are retried: exponential backoff with jitter, between two bounds. */
+export interface RetryOptions {
+  /**
+   * The delay before the first retry, in milliseconds; each later one doubles it.
+   * @default 1_000
+   */
+  baseDelayMs?: number;
+  /**
+   * The longest delay between two attempts, in milliseconds.
+   * @default 30_000
+   */
+  maxDelayMs?: number;
+}
+
+/** The second argument of the `refreshFailed` event. */
+export interface RefreshFailure {
+  /** Which attempt failed, from 1. */
+  attempt: number;
+  /** How long until the next attempt, in milliseconds (sooner if the page wakes or comes online). */
+  retryInMs: number;
+}
+
+/**
+ * The delay before retry number `attempt`: the ceiling doubles from `baseDelayMs` up to
+ * `maxDelayMs`, and the delay is drawn from its upper half, so retries keep growing while tabs and
+ * devices that failed together spread out.
+ *
+ * @param attempt - the attempt that just failed, from 1.
+ * @param retry - the two bounds, with their defaults applied.
+ * @param random - a source of numbers in [0, 1).
+ * @returns the delay in milliseconds.
+ * @example backoffDelayMs(3, { baseDelayMs: 1_000, maxDelayMs: 30_000 }) // between 2_000 and 4_000
+ */
+export function backoffDelayMs(
+  attempt: number,
+  { baseDelayMs, maxDelayMs }: Required<RetryOptions>,
+  random: () => number = Math.random,
+): number {
+  const ceilingMs = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(ceilingMs / 2 + (random() * ceilingMs) / 2);
+}

@@ -1,0 +1,149 @@
+/**
+ * `tabSharing(key)`: one fetch across the app's open tabs. Implements the core's
+ * `TokenSharing` plugin interface: the core calls `connect` once, then runs each refresh attempt
+ * through {@link TabRefresh.attempt}.
+ */
+import {
+  AccessTokenError,
+  decodeAccessToken,
+  describeInput,
+  type DecodedAccessToken,
+  type SharedAttempt,
+  type SharedRefresh,
+  type SharedToken,
+  type SharingHost,
+  type TokenSharing,
+} from 'access-manager';
+import { TabChannel } from './channel';
+
+// How long a new tab waits for another tab to hand it a token before it fetches its own.
+const PEER_ANSWER_MS = 200;
+// A tab whose valid token is this close to exp calls its own provider, never waits for a peer.
+const OWN_CALL_LEAD_MS = 60_000;
+// A tab skips at most this many attempts in a row to wait for a failing peer's retry.
+const MAX_PEER_WAITS = 3;
+
+/** When a token was issued, or (for one without iat) when it expires: which of two is newer. */
+const issuedOrExpires = (decoded: DecodedAccessToken): number =>
+  (decoded.issuedAt ?? decoded.expires).getTime();
+
+/** One manager's share of the refreshes of the tabs that use the same key. */
+class TabRefresh implements SharedRefresh {
+  readonly #host: SharingHost;
+  readonly #channel: TabChannel;
+  /** How many attempts in a row were skipped to wait for another tab's retry. */
+  #peerWaits = 0;
+
+  constructor(host: SharingHost, channel: TabChannel) {
+    this.#host = host;
+    this.#channel = channel;
+  }
+
+  attempt(attempt: SharedAttempt): Promise<string> {
+    const host = this.#host;
+    const { signal, startedFrom } = attempt;
+    return this.#channel.withLock(signal, async (waited) => {
+      // Browsers grant a lock asynchronously: the manager may have been destroyed meanwhile.
+      if (signal.aborted) throw new AccessTokenError('destroyed');
+      // A new tab, or one that waited for the lock while another fetched: the others may have a
+      // newer token, whose broadcast can arrive after the lock does. Ask before fetching again.
+      if (host.held() === null || (waited && host.held() === startedFrom)) {
+        await this.#channel.askPeers(PEER_ANSWER_MS);
+        if (signal.aborted) throw new AccessTokenError('destroyed');
+      }
+      const fresh = attempt.fresh();
+      if (fresh !== null) return fresh;
+      if (this.#shouldWaitForPeer(host.held())) throw new AccessTokenError('peer-retrying');
+      const token = await attempt.fetch();
+      this.#peerWaits = 0;
+      // Other tabs get the token as soon as it is accepted, not after this tab's clients took it.
+      this.#channel.publish(token);
+      return token;
+    });
+  }
+
+  failed(error: AccessTokenError, retryAtMs: number): void {
+    if (error.reason !== 'peer-retrying' && error.reason !== 'destroyed') {
+      this.#channel.publishFailure(retryAtMs);
+    }
+  }
+
+  close(): void {
+    this.#channel.close();
+  }
+
+  /**
+   * Whether to skip this attempt because another tab's attempt just failed and it retries soon:
+   * about one call per round instead of one per tab while the token server is down. Bounded, so
+   * a tab whose provider fails for its own reasons never starves a healthy one: a tab whose valid
+   * token is within a minute of exp calls its own provider at once, and any tab does after
+   * skipping a few rounds in a row.
+   */
+  #shouldWaitForPeer(held: SharedToken | null): boolean {
+    if (!this.#channel.peerWillRetry()) return false;
+    const leftMs = held ? held.expiresAtMs - this.#host.clock.now() : Infinity;
+    const aboutToLapse = leftMs > 0 && leftMs <= OWN_CALL_LEAD_MS;
+    if (aboutToLapse || this.#peerWaits >= MAX_PEER_WAITS) {
+      this.#peerWaits = 0;
+      return false;
+    }
+    this.#peerWaits += 1;
+    return true;
+  }
+}
+
+/**
+ * Whether to offer the manager a token another tab sent: only if it is newer than the one held,
+ * and for the same user and account. Another user's tab on the same key is a misconfigured key,
+ * not a token to take (nor an error to report at each of its refreshes). A token that does not
+ * even decode is offered, so the manager reports it as `tokenError`.
+ */
+function worthAdopting(token: string, held: SharedToken | null): boolean {
+  if (held === null) return true;
+  let incoming: DecodedAccessToken;
+  try {
+    incoming = decodeAccessToken(token, { nowMs: false });
+  } catch {
+    return true;
+  }
+  const { decoded } = held;
+  if (incoming.identity !== decoded.identity || incoming.accountSid !== decoded.accountSid) return false;
+  return issuedOrExpires(incoming) > issuedOrExpires(decoded);
+}
+
+/**
+ * Shares one token across the app's open tabs of this origin: one tab fetches each new token
+ * (Web Locks elect it) and hands it to the others (BroadcastChannel), so five open tabs make one
+ * call to the token server, not five. While the token server fails, tabs wait for the failing
+ * tab's retry instead of calling too (a few rounds at most, never within a minute of exp). Where
+ * the browser lacks Web Locks or BroadcastChannel, each tab fetches its own. Tokens travel in
+ * memory only, never through storage.
+ *
+ * @param key - groups the managers that share: make it differ per signed-in user, e.g.
+ *   `'my-app:' + userId`. A tab of another identity or account on the same key is ignored.
+ * @returns the value of the `shareAcrossTabs` option.
+ * @throws `AccessTokenError` `invalid-argument` for a key that is not a non-empty string.
+ * @example
+ * import { AccessManager } from 'access-manager';
+ * import { tabSharing } from 'access-manager/tabs';
+ *
+ * const manager = new AccessManager(null, { tokenProvider, shareAcrossTabs: tabSharing('my-app:' + userId) });
+ */
+export function tabSharing(key: string): TokenSharing {
+  if (typeof key !== 'string' || key === '') {
+    throw new AccessTokenError('invalid-argument', {
+      field: 'tabSharing(key)',
+      expected: "a non-empty string, such as 'my-app:' + userId",
+      received: describeInput(key),
+    });
+  }
+  return {
+    connect(host) {
+      const channel = TabChannel.open(key, host, (token) => {
+        if (!worthAdopting(token, host.held())) return false;
+        return host.adopt(token);
+      });
+      return channel && new TabRefresh(host, channel);
+    },
+  };
+}

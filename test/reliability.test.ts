@@ -1,0 +1,222 @@
+// The scenarios of issue #10 (items 1, 2, 3 and 6), each replayed as the issue tells it, on the
+// fake clock. The same promises are pinned over random simulated days in reliability.property.test.ts.
+import { describe, expect, it, vi } from 'vitest';
+import { AccessManager, type AccessTokenError } from 'access-manager';
+import { tabSharing } from 'access-manager/tabs';
+import { fakeTabs } from './support/tabs.js';
+import {
+  HOUR,
+  MINUTE,
+  SECOND,
+  T0,
+  advance,
+  deferred,
+  fakeClock,
+  mintAt,
+  settle,
+  suspend,
+  useFakeTime,
+} from './support/time.js';
+import { mintToken } from './support/tokens.js';
+
+useFakeTime();
+
+/** Every event of `manager`, in order, with the token it was about (first 8 characters of its signature). */
+function recordEvents(manager: AccessManager) {
+  const log: string[] = [];
+  for (const event of [
+    'tokenUpdated',
+    'tokenAboutToExpire',
+    'tokenWillExpire',
+    'tokenExpired',
+    'tokenError',
+    'refreshFailed',
+  ] as const) {
+    manager.on(event, () => log.push(event));
+  }
+  return log;
+}
+
+describe(AccessManager, () => {
+  describe('a suspend with no wake signal', () => {
+    it('still refreshes before exp: a 20-minute token, suspended for 3 minutes at minute 1', async () => {
+      const { clock } = fakeClock(); // never wakes: the window was visible before and after
+      const calls: number[] = [];
+      const manager = new AccessManager(mintToken({ ttl: 20 * 60 }), {
+        clock,
+        tokenProvider: () => {
+          calls.push(Date.now() - T0);
+          return mintToken({ ttl: 20 * 60 });
+        },
+      });
+      const log = recordEvents(manager);
+
+      await advance(MINUTE);
+      suspend(3 * MINUTE);
+      await advance(16 * MINUTE); // the wall clock reads minute 20: the first token's exp
+
+      expect(calls).toHaveLength(1);
+      expect(calls[0]).toBeLessThan(20 * MINUTE);
+      expect(log).not.toContain('tokenExpired');
+      expect(manager.isExpired).toBe(false);
+      manager.destroy();
+    });
+  });
+
+  describe('tokenAboutToExpire and tokenWillExpire', () => {
+    it('fire both for the token they warn about when a listener gives the next token at once', async () => {
+      const manager = new AccessManager(mintToken({ ttl: 3600 }));
+      const next = mintAt(57 * MINUTE, { ttl: 3600 });
+      const log = recordEvents(manager);
+      const warnedAbout: (string | null)[] = [];
+      manager.on('tokenAboutToExpire', (m) => {
+        warnedAbout.push(m.token);
+        void m.updateToken(next); // an app with the next token cached
+      });
+      manager.on('tokenWillExpire', (m) => warnedAbout.push(m.token));
+      const first = manager.token;
+
+      await advance(57 * MINUTE);
+
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire', 'tokenUpdated']);
+      expect(warnedAbout).toEqual([first, first]);
+      expect(manager.token).toBe(next);
+      // The next token warns once, an hour later, not now.
+      await advance(HOUR - 3 * MINUTE - SECOND);
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire', 'tokenUpdated']);
+      manager.destroy();
+    });
+
+    it('fire both before tokenExpired when a listener calls check() after a sleep past exp', async () => {
+      const manager = new AccessManager(mintToken({ ttl: 3600 }));
+      const log = recordEvents(manager);
+      manager.on('tokenAboutToExpire', (m) => m.check());
+
+      suspend(61 * MINUTE);
+      await advance(HOUR);
+
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire', 'tokenExpired']);
+      manager.destroy();
+    });
+  });
+
+  describe('destroy() from inside', () => {
+    it('leaves no timer when the token provider calls it (a logout on a 401)', async () => {
+      const { clock } = fakeClock();
+      const provider = vi.fn(() => {
+        manager.destroy();
+        return Promise.reject(new Error('401'));
+      });
+      const manager: AccessManager = new AccessManager(mintToken({ ttl: 3600 }), {
+        clock,
+        tokenProvider: provider,
+      });
+
+      await advance(57 * MINUTE);
+
+      expect(provider).toHaveBeenCalledTimes(1);
+      expect(vi.getTimerCount()).toBe(0);
+      await advance(2 * HOUR);
+      expect(provider).toHaveBeenCalledTimes(1);
+    });
+
+    it.each([
+      ['tokenAboutToExpire', 'tokenAboutToExpire'],
+      ['tokenWillExpire', 'tokenWillExpire'],
+      ['tokenUpdated', 'tokenUpdated'],
+      ['refreshFailed', 'refreshFailed'],
+    ] as const)('leaves no timer when a %s listener calls it', async (_name, event) => {
+      const { clock } = fakeClock();
+      let fail = true;
+      const manager = new AccessManager(mintToken({ ttl: 3600 }), {
+        clock,
+        tokenProvider: () => (fail ? Promise.reject(new Error('down')) : mintToken()),
+      });
+      manager.on(event, () => manager.destroy());
+      manager.on('refreshFailed', () => (fail = false));
+
+      await advance(HOUR);
+
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it("leaves no timer when a client's updateToken calls it, mid-push", async () => {
+      const manager = new AccessManager(mintToken());
+      const hung = { updateToken: () => new Promise(() => {}) };
+      manager.register(hung);
+      manager.register({ updateToken: () => manager.destroy() });
+
+      const pushed = manager.updateToken(mintAt(SECOND));
+      await settle();
+
+      expect(vi.getTimerCount()).toBe(0);
+      await expect(pushed).resolves.toBe(manager);
+    });
+
+    it('leaves no timer when called mid-refresh, with the provider still fetching', async () => {
+      const answer = deferred<string>();
+      const manager = new AccessManager(null, { tokenProvider: () => answer.promise });
+      await settle();
+
+      manager.destroy();
+
+      expect(vi.getTimerCount()).toBe(0);
+      answer.resolve(mintToken());
+      await settle();
+      expect(manager.token).toBeNull();
+    });
+
+    it('leaves no timer and calls no provider when called while a tab waits for the lock', async () => {
+      fakeTabs();
+      const slow = deferred<string>();
+      const provider = vi.fn(() => slow.promise);
+      const holder = new AccessManager(null, { tokenProvider: provider, shareAcrossTabs: tabSharing('k') });
+      await advance(SECOND); // the holder asked its peers, then its provider: it holds the lock
+      const waiting = new AccessManager(null, { tokenProvider: provider, shareAcrossTabs: tabSharing('k') });
+      await settle();
+
+      waiting.destroy();
+      holder.destroy();
+
+      expect(vi.getTimerCount()).toBe(0);
+      slow.resolve(mintToken());
+      await advance(MINUTE);
+      expect(provider).toHaveBeenCalledTimes(1);
+    });
+  });
+
+  describe('stale', () => {
+    it('takes tokens from correctly set servers after one from a server an hour ahead', async () => {
+      const { clock } = fakeClock();
+      const errors: AccessTokenError[] = [];
+      let calls = 0;
+      const manager = new AccessManager(null, {
+        clock,
+        // The first answer comes from a server whose clock runs an hour ahead; the rest are right.
+        tokenProvider: () => (++calls === 1 ? mintAt(Date.now() - T0 + HOUR) : mintToken()),
+      });
+      manager.on('tokenError', (error) => errors.push(error));
+      const log = recordEvents(manager);
+
+      await advance(3 * HOUR);
+
+      expect(errors).toEqual([]);
+      expect(log).not.toContain('tokenExpired');
+      expect(calls).toBeGreaterThanOrEqual(3);
+      manager.destroy();
+    });
+
+    it('still refuses a genuinely older token: issued before the one held and expiring no later', async () => {
+      const cached = mintToken({ ttl: 3600 });
+      await advance(5 * MINUTE);
+      const manager = new AccessManager(mintToken({ ttl: 3600 }));
+
+      await expect(manager.updateToken(cached)).rejects.toMatchObject({ reason: 'stale' });
+      // An older token that lives longer brings something: it is taken.
+      const olderButLonger = mintAt(-MINUTE, { ttl: 2 * 3600 });
+      await manager.updateToken(olderButLonger);
+      expect(manager.token).toBe(olderButLonger);
+      manager.destroy();
+    });
+  });
+});
