@@ -347,6 +347,17 @@ export function checkAccessTokenTimes(decoded: DecodedAccessToken, nowMs: number
   if (typeof nowMs !== 'number' || !Number.isFinite(nowMs)) {
     throw invalidArgument('nowMs', 'milliseconds since the epoch', nowMs);
   }
+  return checkDecodedTimes({ issuedAt, notBefore, expires }, nowMs);
+}
+
+/**
+ * @internal {@link checkAccessTokenTimes} without reading its arguments: for the manager, whose
+ * token comes straight from {@link decodeWithoutFindings} and whose clock is already read.
+ */
+export function checkDecodedTimes(
+  { issuedAt, notBefore, expires }: Pick<DecodedAccessToken, 'issuedAt' | 'notBefore' | 'expires'>,
+  nowMs: number,
+): number {
   return checkTimesAt(issuedAt?.getTime(), notBefore?.getTime(), expires.getTime(), nowMs, throwFault);
 }
 
