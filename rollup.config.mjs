@@ -12,7 +12,7 @@ import esbuild from 'rollup-plugin-esbuild';
 
 const entries = { index: 'src/index.ts', inspect: 'src/inspect/index.ts', tabs: 'src/tabs/index.ts' };
 // The opt-in entries (tabs) import the core by its public name: an app's bundle holds one core.
-const external = [/^mitt/, /^access-manager$/];
+const external = [/^jwt-decode/, /^mitt/, /^access-manager$/];
 const typescript = () => esbuild({ target: 'es2022' });
 
 /** Writes the ESM declarations again as .d.cts, so `require` gets types of its own kind. */

@@ -5,7 +5,7 @@
 import { AccessTokenError, attachFindings } from './errors';
 import type { HeldToken } from './refresh';
 import { expiryDeadlines } from './schedule';
-import { checkAccessTokenTimes, decodeWithoutFindings, type DecodedAccessToken } from './token';
+import { checkDecodedTimes, decodeWithoutFindings, type DecodedAccessToken } from './token';
 
 /** Everything the manager knows about the token it holds. */
 export interface CurrentToken extends HeldToken {
@@ -45,7 +45,7 @@ export function admitToken(
   let skewMs: number;
   try {
     decoded = decodeWithoutFindings(token, { nowMs: false });
-    skewMs = checkAccessTokenTimes(decoded, nowMs);
+    skewMs = checkDecodedTimes(decoded, nowMs);
   } catch (error) {
     // With access-manager/inspect loaded, the error lists every finding, judged by this clock.
     throw attachFindings(error, token, nowMs);

@@ -1,4 +1,4 @@
-import { browserClock, type Clock } from './clock';
+import type { Clock } from './clock';
 import { ClientRegistry, readRegisterOptions, type RegisterOptions, type TokenClient } from './clients';
 import { EventEmitter } from './emitter';
 import { AccessTokenError } from './errors';
@@ -77,10 +77,10 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
   constructor(token?: string | null, options: AccessManagerOptions = {}) {
     super();
     options = readOptions('options', options, ['retry']); // read once: nothing below can throw untyped
-    const resolved = resolveOptions(options);
-    this.#aboutToExpireMs = resolved.aboutToExpireMs;
-    this.#clientTimeoutMs = resolved.clientTimeoutMs;
-    this.#clock = options.clock ?? browserClock;
+    const settings = resolveOptions(options);
+    this.#aboutToExpireMs = settings.aboutToExpireMs;
+    this.#clientTimeoutMs = settings.clientTimeoutMs;
+    this.#clock = settings.clock;
     this.#alarm = new Alarm(this.#clock, () => this.#check(false));
     this.#stopWaking = this.#clock.onWake(() => this.check());
     this.#refresher = new Refresher(
@@ -89,15 +89,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
         updateToken: (next) => this.updateToken(next),
         reportFailure: (error, failure) => this.emit('refreshFailed', error, failure),
       },
-      {
-        clock: this.#clock,
-        tokenProvider: options.tokenProvider,
-        shareAcrossTabs: options.shareAcrossTabs,
-        aboutToExpireMs: resolved.aboutToExpireMs,
-        refreshTimeoutMs: resolved.refreshTimeoutMs,
-        retry: resolved.retry,
-        pauseWhenHidden: options.pauseWhenHidden === true,
-      },
+      settings,
     );
     let accepted = false;
     if (token !== undefined && token !== null) {

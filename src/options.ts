@@ -1,9 +1,9 @@
-import type { Clock } from './clock';
+import { browserClock, type Clock } from './clock';
 import { AccessTokenError } from './errors';
-import { hasMethods } from './input';
+import { hasMethods, invalidArgument } from './input';
 import type { RetryOptions, TokenProvider } from './provider';
+import type { RefreshSettings } from './refresh';
 import type { TokenSharing } from './sharing';
-import { describeInput } from './token';
 
 /** Options of {@link AccessManager}. */
 export interface AccessManagerOptions {
@@ -60,22 +60,20 @@ export interface AccessManagerOptions {
   pauseWhenHidden?: boolean;
 }
 
-/** The options with their defaults applied, as the manager uses them. */
-export interface ResolvedOptions {
-  aboutToExpireMs: number;
+/** The options with their defaults applied, as the manager and its refresher use them. */
+export interface ResolvedOptions extends RefreshSettings {
   clientTimeoutMs: number;
-  refreshTimeoutMs: number;
-  retry: Required<RetryOptions>;
 }
 
 /**
- * Checks the duration options and applies their defaults.
- * @throws {@link AccessTokenError} `invalid-argument` for a duration that is not a finite number
- *   of milliseconds, 0 or more (above 0 for the retry delays and the refresh time limit, which
- *   would otherwise retry in a tight loop or fail every attempt at once).
+ * Checks the options and applies their defaults.
+ * @throws {@link AccessTokenError} `invalid-argument` for an option of the wrong type, or a
+ *   duration that is not a finite number of milliseconds, 0 or more (above 0 for the retry delays
+ *   and the refresh time limit, which would otherwise retry in a tight loop or fail every attempt
+ *   at once).
  */
 export function resolveOptions(options: AccessManagerOptions): ResolvedOptions {
-  const { tokenProvider, shareAcrossTabs, clock } = options;
+  const { tokenProvider, shareAcrossTabs, clock = browserClock, pauseWhenHidden = false } = options;
   const retry = options.retry ?? {};
   if (tokenProvider !== undefined && typeof tokenProvider !== 'function') {
     throw invalidOption('tokenProvider', 'a function ({ reason, signal }) => token', tokenProvider);
@@ -89,13 +87,17 @@ export function resolveOptions(options: AccessManagerOptions): ResolvedOptions {
       shareAcrossTabs,
     );
   }
-  if (options.pauseWhenHidden !== undefined && typeof options.pauseWhenHidden !== 'boolean') {
-    throw invalidOption('pauseWhenHidden', 'true or false', options.pauseWhenHidden);
+  if (typeof pauseWhenHidden !== 'boolean') {
+    throw invalidOption('pauseWhenHidden', 'true or false', pauseWhenHidden);
   }
-  if (clock !== undefined && !hasMethods(clock, ['now', 'setTimeout', 'clearTimeout', 'onWake'])) {
+  if (!hasMethods(clock, ['now', 'setTimeout', 'clearTimeout', 'onWake'])) {
     throw invalidOption('clock', 'a Clock ({ now, setTimeout, clearTimeout, onWake })', clock);
   }
   return {
+    clock,
+    tokenProvider,
+    shareAcrossTabs,
+    pauseWhenHidden,
     aboutToExpireMs: durationOption('aboutToExpireMs', options.aboutToExpireMs, 180_000, 0),
     clientTimeoutMs: durationOption('clientTimeoutMs', options.clientTimeoutMs, 10_000, 0),
     refreshTimeoutMs: durationOption('refreshTimeoutMs', options.refreshTimeoutMs, 30_000, 1),
@@ -119,9 +121,5 @@ function durationOption(name: string, value: number | undefined, fallback: numbe
 }
 
 function invalidOption(name: string, expected: string, value: unknown): AccessTokenError {
-  return new AccessTokenError('invalid-argument', {
-    field: `options.${name}`,
-    expected,
-    received: typeof value === 'number' ? String(value) : describeInput(value),
-  });
+  return invalidArgument(`options.${name}`, expected, value);
 }

@@ -1,3 +1,4 @@
+import { jwtDecode } from 'jwt-decode';
 import { AccessTokenError, attachFindings } from './errors';
 import type { AccessTokenErrorFacts, AccessTokenErrorReason } from './errors';
 import { describeInput, invalidArgument, readOptions } from './input';
@@ -125,28 +126,15 @@ const isDate = (value: unknown): value is Date => value instanceof Date;
 const secondsOf = (value: unknown): number | null =>
   typeof value === 'number' && Number.isFinite(value) ? value : null;
 
-/** Reads bytes as UTF-8, strictly: a byte order mark is kept (JSON then refuses it). */
-const utf8 = (binary: string): string =>
-  new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(
-    Uint8Array.from(binary, (char) => char.charCodeAt(0)),
-  );
-
 /**
- * Decodes one part of a JWT (base64url of JSON), without throwing, as `jwt-decode` 4 did before
- * it was dropped for 0.3 kB: UTF-8 (identities in any script), else the bytes as Latin-1.
+ * Decodes the header or the payload of a JWT with `jwt-decode`, without throwing: each part on
+ * its own, so a token with a damaged part still shows what the other holds. jwt-decode's messages
+ * can quote the decoded text, so none is passed on.
  * @returns the decoded object, or `null` when the part is not base64url JSON of an object.
  */
-function readPart(part: string): Record<string, unknown> | null {
+function readPart(token: string, header: boolean): Record<string, unknown> | null {
   try {
-    // atob takes base64 without its padding, and refuses a length that no base64 can have.
-    const binary = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
-    let text = binary;
-    try {
-      text = utf8(binary);
-    } catch {
-      // Not UTF-8: the bytes as they are.
-    }
-    const decoded: unknown = JSON.parse(text);
+    const decoded: unknown = jwtDecode(token, { header });
     return isRecord(decoded) ? decoded : null;
   } catch {
     return null;
@@ -330,7 +318,7 @@ export function checkToken(input: unknown, nowMs: number | false, fault: FaultSi
   // A token cut short (no signature) or with a damaged part still shows what its other parts hold.
   const read = (index: number): Record<string, unknown> | null => {
     const part = parts[index] ?? '';
-    return parts.length >= 2 && BASE64URL_PART.test(part) ? readPart(part) : null;
+    return parts.length >= 2 && BASE64URL_PART.test(part) ? readPart(input, index === 0) : null;
   };
   const [header, payload] = [read(0), read(1)];
   if (malformed && header === null && payload === null) return NOTHING_READ;
@@ -359,6 +347,17 @@ export function checkAccessTokenTimes(decoded: DecodedAccessToken, nowMs: number
   if (typeof nowMs !== 'number' || !Number.isFinite(nowMs)) {
     throw invalidArgument('nowMs', 'milliseconds since the epoch', nowMs);
   }
+  return checkDecodedTimes({ issuedAt, notBefore, expires }, nowMs);
+}
+
+/**
+ * @internal {@link checkAccessTokenTimes} without reading its arguments: for the manager, whose
+ * token comes straight from {@link decodeWithoutFindings} and whose clock is already read.
+ */
+export function checkDecodedTimes(
+  { issuedAt, notBefore, expires }: Pick<DecodedAccessToken, 'issuedAt' | 'notBefore' | 'expires'>,
+  nowMs: number,
+): number {
   return checkTimesAt(issuedAt?.getTime(), notBefore?.getTime(), expires.getTime(), nowMs, throwFault);
 }
 

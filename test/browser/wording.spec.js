@@ -1,6 +1,6 @@
 // How an AccessTokenError is worded where the browser loads the package without a bundler:
-// an ES module from a static path (import map for mitt, as a CDN would rewrite it) must not
-// crash on the missing `process` and gets the short message; the development <script> build
+// an ES module from a static path (import map for jwt-decode and mitt, as a CDN would rewrite
+// them) must not crash on the missing `process` and gets the short message; the development <script> build
 // (dist/access-manager.js) has the full wording, the production one (.min.js) the short message.
 import assert from 'node:assert/strict';
 import { serve } from './harness.js';
@@ -15,7 +15,7 @@ const FULL =
 const page = (head) => (_req, res) =>
   res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html>${head}`);
 
-const MODULE = `<script type="importmap">{ "imports": { "mitt": "/node_modules/mitt/dist/mitt.mjs" } }</script>
+const MODULE = `<script type="importmap">{ "imports": { "jwt-decode": "/node_modules/jwt-decode/build/esm/index.js", "mitt": "/node_modules/mitt/dist/mitt.mjs" } }</script>
 <script type="module">
   import { decodeAccessToken, AccessManager } from '/dist/index.js';
   try { decodeAccessToken('not a token'); } catch (error) {
