@@ -7,8 +7,9 @@ import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
 import esbuild from 'rollup-plugin-esbuild';
 
-const entries = { index: 'src/index.ts', inspect: 'src/inspect/index.ts' };
-const external = [/^jwt-decode/, /^mitt/];
+const entries = { index: 'src/index.ts', inspect: 'src/inspect/index.ts', sdks: 'src/sdks/index.ts' };
+// The entries that import the core by its public name share the app's one copy of it.
+const external = [/^jwt-decode/, /^mitt/, /^access-manager$/];
 const typescript = () => esbuild({ target: 'es2022' });
 
 /** Writes the ESM declarations again as .d.cts, so `require` gets types of its own kind. */

@@ -14,6 +14,10 @@ export default defineConfig({
         find: /^access-manager\/inspect$/,
         replacement: entry(target === 'src' ? 'inspect/index.ts' : 'inspect.js'),
       },
+      {
+        find: /^access-manager\/sdks$/,
+        replacement: entry(target === 'src' ? 'sdks/index.ts' : 'sdks.js'),
+      },
     ],
   },
   test: {

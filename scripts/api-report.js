@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import ts from 'typescript';
 
-const ENTRIES = { index: 'access-manager', inspect: 'access-manager/inspect' };
+const ENTRIES = { index: 'access-manager', inspect: 'access-manager/inspect', sdks: 'access-manager/sdks' };
 // Declarations the entries share (rollup's chunks, named without a hash so the report is stable).
 for (const file of readdirSync(new URL('../dist/', import.meta.url))) {
   const shared = file.match(/^(shared-.+)\.d\.ts$/);

@@ -1,6 +1,51 @@
 import { AccessTokenError } from './errors';
 import type { Clock } from './clock';
-import type { DecodedAccessToken, GrantName } from './token';
+import { describeInput, type DecodedAccessToken, type GrantName } from './token';
+
+/**
+ * A grant `register` can require: a key of the token's `grants` claim, or the name of the SDK that
+ * needs it (`conversations` is the `chat` grant, `sync` is `data_sync`), as `inspectAccessToken`'s
+ * `forSdk` names them.
+ *
+ * @example manager.register(syncClient, { requires: 'sync' satisfies RequiredGrant });
+ */
+export type RequiredGrant =
+  | 'identity'
+  | 'chat'
+  | 'ip_messaging'
+  | 'data_sync'
+  | 'voice'
+  | 'video'
+  | 'player'
+  | 'conversations'
+  | 'sync';
+
+/**
+ * What the manager hands an adapter's {@link TokenClient.attach}: the way to report what only the
+ * SDK knows (its server's clock, a revoked key) and to leave when the SDK is shut down.
+ *
+ * @example
+ * attach(host) {
+ *   device.on('tokenWillExpire', host.aboutToExpire);
+ *   return () => device.off('tokenWillExpire', host.aboutToExpire);
+ * }
+ */
+export interface TokenClientHost {
+  /**
+   * The SDK's server warns that the current token expires soon: the manager fires
+   * `tokenAboutToExpire` now if it has not, and with a `tokenProvider` refreshes, once per token
+   * however many SDKs warn.
+   */
+  aboutToExpire(): void;
+  /** The SDK's server says the current token has expired: as above, and `tokenExpired` fires too. */
+  expired(): void;
+  /** The SDK refused the current token: emitted as `tokenError` (`client-rejected`, with the cause). */
+  rejected(cause: unknown): void;
+  /** A token handed on earlier did not reach the SDK after all: emitted as `clientError`. */
+  pushFailed(cause: unknown): void;
+  /** Unregisters the client, as the function `register` returned does. */
+  unregister(): void;
+}
 
 /**
  * Anything that takes a new token through `updateToken`: a Conversations or Sync client, a Voice
@@ -12,6 +57,15 @@ import type { DecodedAccessToken, GrantName } from './token';
 export interface TokenClient {
   /** Takes the new token. A rejected promise or a throw is reported as `clientError`. */
   updateToken(token: string): unknown;
+  /** The grant (or grants) it needs, used when `register` is not given `requires`. */
+  readonly requires?: RequiredGrant | readonly RequiredGrant[] | undefined;
+  /** Its name in errors, used when `register` is not given `name`. */
+  readonly name?: string | undefined;
+  /**
+   * Called once by `register`; the function it returns is called once when the client is
+   * unregistered or the manager destroyed. Adapters (`access-manager/sdks`) listen to their SDK here.
+   */
+  attach?(host: TokenClientHost): () => void;
 }
 
 /** Options of `AccessManager.register`. */
@@ -21,7 +75,7 @@ export interface RegisterOptions {
    * this client, which gets a `clientError` with code 20106 instead.
    * @example { requires: 'voice' }
    */
-  requires?: GrantName | GrantName[];
+  requires?: RequiredGrant | readonly RequiredGrant[];
   /** A name for the client in error messages, such as `"conversations"`. */
   name?: string;
 }
@@ -29,11 +83,14 @@ export interface RegisterOptions {
 interface Registration {
   requires: GrantName[];
   name: string | undefined;
+  detach?: (() => void) | undefined;
 }
 
 /** A registered client with its options, as {@link ClientRegistry.recipients} lists them. */
-export interface Recipient extends Registration {
+export interface Recipient {
   client: TokenClient;
+  requires: GrantName[];
+  name: string | undefined;
 }
 
 /** One token's delivery to the clients. */
@@ -52,6 +109,25 @@ export interface Delivery {
   isCurrent: () => boolean;
 }
 
+const GRANT_KEYS = ['identity', 'chat', 'ip_messaging', 'data_sync', 'voice', 'video', 'player'];
+const SDK_GRANTS: Record<string, string> = { conversations: 'chat', sync: 'data_sync' };
+
+/**
+ * The grant keys for `register`'s `requires`, SDK names translated.
+ * @throws {@link AccessTokenError} `invalid-argument` for a name that is no grant.
+ */
+export function toGrantKeys(requires: unknown): GrantName[] {
+  return ([] as unknown[]).concat(requires ?? []).map((name) => {
+    const key = typeof name === 'string' ? (SDK_GRANTS[name] ?? name) : '';
+    if (GRANT_KEYS.includes(key)) return key;
+    throw new AccessTokenError('invalid-argument', {
+      field: 'requires',
+      expected: `one of ${GRANT_KEYS.join(', ')}, conversations, sync`,
+      received: typeof name === 'string' && name.length < 30 ? `"${name}"` : describeInput(name),
+    });
+  });
+}
+
 function hasGrant(decoded: DecodedAccessToken, grant: GrantName): boolean {
   if (grant === 'identity') return decoded.identity !== null && decoded.identity !== '';
   return decoded.grantNames.includes(grant);
@@ -68,25 +144,38 @@ export class ClientRegistry {
   readonly #pending = new Set<() => void>();
 
   /**
-   * Adds a client.
+   * Adds a client, with the options it presets unless `options` gives them, and attaches it.
    * @returns `false` when the client was already registered (its options are kept).
+   * @throws {@link AccessTokenError} `invalid-argument` for an unknown grant name.
    */
-  add(client: TokenClient, options: RegisterOptions = {}): boolean {
+  add(client: TokenClient, options: RegisterOptions, host: TokenClientHost): boolean {
+    const requires = toGrantKeys(options.requires ?? client.requires);
     if (this.#clients.has(client)) return false;
-    const { requires = [], name } = options;
-    this.#clients.set(client, { requires: ([] as GrantName[]).concat(requires), name });
+    const registration: Registration = { requires, name: options.name ?? client.name };
+    this.#clients.set(client, registration);
+    const detach = client.attach?.(host);
+    // attach may have unregistered it already (an SDK object shut down before it was registered).
+    if (this.#clients.get(client) === registration) registration.detach = detach;
+    else detach?.();
     return true;
   }
 
-  /** Removes a client; removing one that is not registered is harmless. */
+  /** Removes a client and detaches it; removing one that is not registered is harmless. */
   delete(client: TokenClient): void {
+    const registration = this.#clients.get(client);
     this.#clients.delete(client);
+    registration?.detach?.();
   }
 
   /** Removes every client, and ends the deliveries still waiting: their time limits are cleared. */
   clear(): void {
-    this.#clients.clear();
+    for (const client of [...this.#clients.keys()]) this.delete(client);
     for (const cancel of [...this.#pending]) cancel();
+  }
+
+  /** The name a registered client goes by in errors. */
+  nameOf(client: TokenClient): string | undefined {
+    return this.#clients.get(client)?.name;
   }
 
   /** The number of registered clients. */
@@ -99,7 +188,7 @@ export class ClientRegistry {
    * between (for instance in a `tokenUpdated` listener, created with the new token) is left out.
    */
   recipients(): Recipient[] {
-    return [...this.#clients].map(([client, registration]) => ({ client, ...registration }));
+    return [...this.#clients].map(([client, { requires, name }]) => ({ client, requires, name }));
   }
 
   /**

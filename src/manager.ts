@@ -190,8 +190,11 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    * the current token now: it was created with it.
    *
    * @param client - a Conversations or Sync client, a Voice `Device`, or any `{ updateToken }`.
-   * @param options - `requires`: grants it needs; `name`: its name in errors.
+   * @param options - `requires`: grants it needs (a grant key, or `conversations` / `sync`);
+   *   `name`: its name in errors. Both default to what the client presets (an adapter does).
    * @returns the function that unregisters it. Registering the same client twice does nothing.
+   * @throws {@link AccessTokenError} `invalid-argument` for a client without `updateToken` or an
+   *   unknown grant name.
    * @example
    * const unregister = manager.register(device, { requires: 'voice', name: 'voice' });
    */
@@ -204,8 +207,32 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
         received: describeInput(client),
       });
     }
-    this.#clients.add(client, options);
+    this.#clients.add(client, options, {
+      aboutToExpire: () => this.#serverSaid(false),
+      expired: () => this.#serverSaid(true),
+      rejected: (cause) => this.#emitTokenError(this.#clientError(client, cause)),
+      pushFailed: (cause) => this.emit('clientError', this.#clientError(client, cause), client),
+      unregister: () => this.unregister(client),
+    });
     return () => this.unregister(client);
+  }
+
+  /**
+   * An SDK's server says the current token expires soon, or has: its clock rules, so the moments
+   * come now, and with a provider the one refresh for this token starts (others asking join it).
+   */
+  #serverSaid(expired: boolean): void {
+    const current = this.#current;
+    if (current === null) return;
+    const nowMs = this.#clock.now();
+    current.aboutToExpireAtMs = Math.min(current.aboutToExpireAtMs, nowMs);
+    current.refreshAtMs = Math.min(current.refreshAtMs, nowMs);
+    if (expired) current.expiresAtMs = Math.min(current.expiresAtMs, nowMs);
+    this.#check(false);
+  }
+
+  #clientError(client: TokenClient, cause: unknown): AccessTokenError {
+    return new AccessTokenError('client-rejected', { client: this.#clients.nameOf(client) }, { cause });
   }
 
   /** Stops handing tokens to `client`. Unregistering one that is not registered does nothing. */
