@@ -148,12 +148,17 @@ export class ClientRegistry {
    * @returns `false` when the client was already registered (its options are kept).
    * @throws {@link AccessTokenError} `invalid-argument` for an unknown grant name.
    */
-  add(client: TokenClient, options: RegisterOptions, host: TokenClientHost): boolean {
+  add(
+    client: TokenClient,
+    options: RegisterOptions,
+    hostFor: (name: string | undefined) => TokenClientHost,
+  ): boolean {
     const requires = toGrantKeys(options.requires ?? client.requires);
     if (this.#clients.has(client)) return false;
-    const registration: Registration = { requires, name: options.name ?? client.name };
+    const name = options.name ?? client.name;
+    const registration: Registration = { requires, name };
     this.#clients.set(client, registration);
-    const detach = client.attach?.(host);
+    const detach = client.attach?.(hostFor(name));
     // attach may have unregistered it already (an SDK object shut down before it was registered).
     if (this.#clients.get(client) === registration) registration.detach = detach;
     else detach?.();
@@ -171,11 +176,6 @@ export class ClientRegistry {
   clear(): void {
     for (const client of [...this.#clients.keys()]) this.delete(client);
     for (const cancel of [...this.#pending]) cancel();
-  }
-
-  /** The name a registered client goes by in errors. */
-  nameOf(client: TokenClient): string | undefined {
-    return this.#clients.get(client)?.name;
   }
 
   /** The number of registered clients. */

@@ -207,12 +207,16 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
         received: describeInput(client),
       });
     }
-    this.#clients.add(client, options, {
-      aboutToExpire: () => this.#serverSaid(false),
-      expired: () => this.#serverSaid(true),
-      rejected: (cause) => this.#emitTokenError(this.#clientError(client, cause)),
-      pushFailed: (cause) => this.emit('clientError', this.#clientError(client, cause), client),
-      unregister: () => this.unregister(client),
+    this.#clients.add(client, options, (name) => {
+      const refused = (cause: unknown) =>
+        new AccessTokenError('client-rejected', { client: name }, { cause });
+      return {
+        aboutToExpire: () => this.#serverSaid(false),
+        expired: () => this.#serverSaid(true),
+        rejected: (cause) => this.#emitTokenError(refused(cause)),
+        pushFailed: (cause) => this.emit('clientError', refused(cause), client),
+        unregister: () => this.unregister(client),
+      };
     });
     return () => this.unregister(client);
   }
@@ -229,10 +233,6 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     current.refreshAtMs = Math.min(current.refreshAtMs, nowMs);
     if (expired) current.expiresAtMs = Math.min(current.expiresAtMs, nowMs);
     this.#check(false);
-  }
-
-  #clientError(client: TokenClient, cause: unknown): AccessTokenError {
-    return new AccessTokenError('client-rejected', { client: this.#clients.nameOf(client) }, { cause });
   }
 
   /** Stops handing tokens to `client`. Unregistering one that is not registered does nothing. */
