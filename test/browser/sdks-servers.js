@@ -124,13 +124,15 @@ export function productApi(request) {
 
 /**
  * A fake Twilsock server (Conversations, Sync and Chat connect to `wss://tsock.<region>.twilio.com`):
- * it answers `init` and `update` (recording each token it was given), acknowledges anything else,
- * and can send the `token_about_to_expire` client update.
+ * it answers `init` and `update` (recording each token it was given), the REST requests sent as
+ * `message` (through `http`), acknowledges anything else, and can send the `token_about_to_expire`
+ * client update. While `isUp()` is false, each socket is closed at once, as with no network.
  */
-export async function fakeTwilsock(page, http = productApi) {
+export async function fakeTwilsock(page, { http = productApi, isUp = () => true } = {}) {
   // tokens: every token received; held: the last token of each socket, in the order they opened.
   const server = { tokens: [], held: [], sockets: [], methods: [], requests: [] };
   await page.routeWebSocket(/^wss:\/\/tsock\./, (ws) => {
+    if (!isUp()) return ws.close(); // as with no network
     const index = server.sockets.push(ws) - 1;
     ws.onMessage((message) => {
       const { header } = parseTwilsock(message);
@@ -190,10 +192,11 @@ export async function fakeTwilsock(page, http = productApi) {
  * is a `connected` whose token TTL is within the Device's `tokenRefreshMs`, which makes the
  * Device emit `tokenWillExpire` at once.
  */
-export async function fakeVoiceSignaling(page) {
+export async function fakeVoiceSignaling(page, { isUp = () => true } = {}) {
   const server = { tokens: [], sockets: [], types: [] };
   const send = (ws, type, payload) => ws.send(JSON.stringify({ type, version: '1.6', payload }));
   await page.routeWebSocket(/^wss:\/\/[^/]*twilio\.com\/signal/, (ws) => {
+    if (!isUp()) return ws.close();
     server.sockets.push(ws);
     ws.onMessage((message) => {
       const { type, payload } = JSON.parse(String(message));

@@ -17,7 +17,7 @@ let minted = 0;
 const mint = () => mintToken({ grants: GRANTS, ttl: 3600 - (minted += 1) });
 
 /** A page with the bundle, its errors and console recorded, and nothing but loopback reachable. */
-async function openPage(browser, site, { answer }) {
+async function openPage(browser, site, { isUp = () => true } = {}) {
   const context = await browser.newContext();
   const page = await context.newPage();
   const record = { pageErrors: [], console: [] };
@@ -27,14 +27,10 @@ async function openPage(browser, site, { answer }) {
     (url) => !url.href.startsWith(site.url),
     (route) => route.abort(),
   );
-  const servers = {};
-  if (answer) {
-    servers.twilsock = await fakeTwilsock(page);
-    servers.voice = await fakeVoiceSignaling(page);
-  } else {
-    // Offline: each socket is refused, as with no network.
-    await page.routeWebSocket(/^wss:/, (ws) => ws.close());
-  }
+  const servers = {
+    twilsock: await fakeTwilsock(page, { isUp }),
+    voice: await fakeVoiceSignaling(page, { isUp }),
+  };
   await page.exposeFunction('mint', mint);
   await page.goto(`${site.url}/sdks-page`);
   await page.evaluate(() => {
@@ -72,7 +68,7 @@ export default async function run({ browser, root }) {
 
 /** The four SDKs connected to their fake servers. */
 async function connected(browser, site) {
-  const { context, page, record, servers } = await openPage(browser, site, { answer: true });
+  const { context, page, record, servers } = await openPage(browser, site);
   await page.evaluate(async (token) => {
     const { AccessManager, ConversationsClient, SyncClient, ChatClient, Device } = SDK;
     window.manager = new AccessManager(token, {
@@ -156,13 +152,17 @@ async function connected(browser, site) {
   await context.close();
 }
 
-/** All four SDKs created with no network: 30 refreshes, no error, no warning, no pile-up. */
+/**
+ * All four SDKs created with no network: 30 refreshes settle at once, with no error and no warning;
+ * once the network is back, every client holds the newest token.
+ */
 async function offline(browser, site) {
-  const { context, page, record } = await openPage(browser, site, { answer: false });
+  let up = false;
+  const { context, page, record, servers } = await openPage(browser, site, { isUp: () => up });
   await page.evaluate(async (token) => {
     const { AccessManager, ConversationsClient, SyncClient, ChatClient, Device } = SDK;
-    window.manager = new AccessManager(token);
-    for (const type of ['clientError', 'tokenError']) {
+    window.manager = new AccessManager(token, { tokenProvider: () => window.mint() });
+    for (const type of ['clientError', 'tokenError', 'refreshFailed']) {
       manager.on(type, (error) => events.push(`${type} ${error.reason} ${error.message}`));
     }
     window.clients = {
@@ -177,17 +177,17 @@ async function offline(browser, site) {
   }, mint());
   const settledMs = [];
   for (let round = 0; round < 30; round++) {
-    const token = mint();
     settledMs.push(
-      await page.evaluate(async (next) => {
+      await page.evaluate(async () => {
         const started = performance.now();
-        await manager.updateToken(next);
+        await manager.refresh();
         return performance.now() - started;
-      }, token),
+      }),
     );
   }
-  assert.ok(Math.max(...settledMs) < 1000, `each push settles at once, not at a time limit: ${settledMs}`);
+  assert.ok(Math.max(...settledMs) < 1000, `each refresh settles at once, not at a time limit: ${settledMs}`);
   assert.equal(await page.evaluate(() => clients.voice.token === manager.token), true);
+  assert.deepEqual(servers.twilsock.tokens, [], 'no socket got through');
   await new Promise((resolve) => setTimeout(resolve, 1000));
   assert.deepEqual(await page.evaluate(() => events), []);
   assert.deepEqual(record.pageErrors, []);
@@ -195,5 +195,20 @@ async function offline(browser, site) {
     record.console.filter((line) => /MaxListeners|Warning/.test(line)),
     [],
   );
+
+  // Back online: each Twilsock client reconnects on its own retry and ends up with the newest token.
+  up = true;
+  const newest = await page.evaluate(() => manager.token);
+  await waitFor(
+    () => servers.twilsock.held.length === 3 && servers.twilsock.held.every((held) => held === newest),
+    'the three Twilsock clients to hold the newest token',
+    60_000,
+  );
+  assert.ok(
+    servers.twilsock.tokens.length <= 9,
+    `a few updates, not 30 each: ${servers.twilsock.tokens.length}`,
+  );
+  assert.deepEqual(await page.evaluate(() => events), []);
+  assert.deepEqual(record.pageErrors, []);
   await context.close();
 }
