@@ -48,6 +48,14 @@ const waitFor = async (check, what, timeoutMs = 10_000) => {
   }
 };
 
+const within = (timeoutMs, promise, what) => {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took over ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+};
+
 export default async function run({ browser, root }) {
   const script = await bundleSdks(root);
   const site = await serve(root, {
@@ -59,8 +67,9 @@ export default async function run({ browser, root }) {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(script),
   });
   try {
-    await connected(browser, site);
-    await offline(browser, site);
+    // A hang in the page (an SDK waiting for an answer the fakes do not give) fails, not blocks.
+    await within(60_000, connected(browser, site), 'the connected scenario');
+    await within(120_000, offline(browser, site), 'the offline scenario');
   } finally {
     await site.close();
   }
@@ -86,15 +95,18 @@ async function connected(browser, site) {
       new Promise((resolve) =>
         client.on('connectionStateChanged', (state) => state === 'connected' && resolve()),
       );
+    clients.conversations = new ConversationsClient(token);
+    // Listened to at once: it may initialize while the next clients connect.
+    const initialized = new Promise((resolve) => clients.conversations.on('initialized', resolve));
+    await ready(clients.conversations);
     for (const [name, Client] of [
-      ['conversations', ConversationsClient],
       ['sync', SyncClient],
       ['chat', ChatClient],
     ]) {
       clients[name] = new Client(token);
       await ready(clients[name]);
     }
-    await new Promise((resolve) => clients.conversations.on('initialized', resolve));
+    await initialized;
     clients.voice = new Device(token, { logLevel: 'error' });
     await clients.voice.register();
     for (const [name, client] of Object.entries(clients)) manager.register(SDK[name](client));
