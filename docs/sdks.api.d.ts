@@ -24,7 +24,6 @@ interface VoiceDevice {
     on(event: 'error', listener: (error: VoiceError) => void): unknown;
     removeListener(event: 'tokenWillExpire' | 'destroyed', listener: () => void): unknown;
     removeListener(event: 'error', listener: (error: VoiceError) => void): unknown;
-    listenerCount(event: 'error'): number;
 }
 declare function voice(device: VoiceDevice): TokenClient;
 export { chat, conversations, sync, voice };

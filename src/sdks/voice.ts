@@ -30,8 +30,6 @@ export interface VoiceDevice {
   removeListener(event: 'tokenWillExpire' | 'destroyed', listener: () => void): unknown;
   /** Removes a listener of its errors. */
   removeListener(event: 'error', listener: (error: VoiceError) => void): unknown;
-  /** How many listeners of its errors there are. */
-  listenerCount(event: 'error'): number;
 }
 
 // Voice's codes for "this token is past its exp" (AccessTokenExpired, and the signaling's own).
@@ -51,8 +49,8 @@ const isTokenFault = (code: number): boolean =>
  *
  * `Device.updateToken` takes the token at once, then may throw TransportError 31009 while its
  * signaling socket is down and no `'error'` listener is added: the Device holds the new token then,
- * so this is not reported as a failure. An error that is not about the token is thrown on, as
- * the Device would have, when the app has no `'error'` listener of its own.
+ * so this is not reported as a failure. As the adapter listens to `'error'`, the Device no longer
+ * throws its errors out of its own code when the app has no listener: add one to see them.
  *
  * @param device - a Voice Device, created with the manager's current token.
  * @returns what `register` takes.
@@ -77,8 +75,6 @@ export function voice(device: VoiceDevice): TokenClient {
         const code = typeof error?.code === 'number' ? error.code : 0;
         if (EXPIRED_CODES.includes(code)) host.expired();
         else if (isTokenFault(code)) host.rejected(error);
-        // Alone, this listener would silence the Device's errors; without it, they throw.
-        else if (device.listenerCount('error') === 1) throw error;
       };
       const onDestroyed = (): void => host.unregister();
       device.on('tokenWillExpire', host.aboutToExpire);
