@@ -10,8 +10,13 @@ import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
 import esbuild from 'rollup-plugin-esbuild';
 
-const entries = { index: 'src/index.ts', inspect: 'src/inspect/index.ts', tabs: 'src/tabs/index.ts' };
-// The opt-in entries (tabs) import the core by its public name: an app's bundle holds one core.
+const entries = {
+  index: 'src/index.ts',
+  inspect: 'src/inspect/index.ts',
+  sdks: 'src/sdks/index.ts',
+  tabs: 'src/tabs/index.ts',
+};
+// The opt-in entries (tabs, sdks) import the core by its public name: an app's bundle holds one core.
 const external = [/^jwt-decode/, /^mitt/, /^access-manager$/];
 const typescript = () => esbuild({ target: 'es2022' });
 

@@ -22,6 +22,10 @@ export default defineConfig({
         find: /^access-manager\/tabs$/,
         replacement: entry(target === 'src' ? 'tabs/index.ts' : 'tabs.js'),
       },
+      {
+        find: /^access-manager\/sdks$/,
+        replacement: entry(target === 'src' ? 'sdks/index.ts' : 'sdks.js'),
+      },
     ],
   },
   test: {

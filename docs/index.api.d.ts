@@ -59,11 +59,22 @@ declare const NOT_BEFORE_TOLERANCE_MS = 60000;
 declare const MAX_TOKEN_LENGTH = 16384;
 declare function checkAccessTokenTimes(decoded: DecodedAccessToken, nowMs: number): number;
 declare function decodeAccessToken(token: unknown, options?: DecodeAccessTokenOptions): DecodedAccessToken;
+type RequiredGrant = 'identity' | 'chat' | 'ip_messaging' | 'data_sync' | 'voice' | 'video' | 'player' | 'conversations' | 'sync';
+interface TokenClientHost {
+    aboutToExpire(): void;
+    expired(): void;
+    rejected(cause: unknown): void;
+    pushFailed(cause: unknown): void;
+    unregister(): void;
+}
 interface TokenClient {
     updateToken(token: string): unknown;
+    readonly requires?: RequiredGrant | readonly RequiredGrant[] | undefined;
+    readonly name?: string | undefined;
+    attach?(host: TokenClientHost): () => void;
 }
 interface RegisterOptions {
-    requires?: GrantName | GrantName[];
+    requires?: RequiredGrant | readonly RequiredGrant[];
     name?: string;
 }
 declare class EventEmitter<Events extends {
@@ -174,4 +185,4 @@ declare class AccessManager extends EventEmitter<AccessManagerEvents> {
     destroy(): void;
 }
 export { AccessManager, AccessTokenError, EventEmitter, MAX_TIMER_DELAY_MS, MAX_TOKEN_LENGTH, MAX_TOKEN_LIFETIME_SECONDS, NOT_BEFORE_TOLERANCE_MS, browserClock, checkAccessTokenTimes, decodeAccessToken, describeInput };
-export type { AccessManagerEventName, AccessManagerEvents, AccessManagerOptions, AccessTokenGrants, AccessTokenHeader, AccessTokenPayload, Clock, DecodeAccessTokenOptions, DecodedAccessToken, GrantName, RefreshFailure, RefreshReason, RegisterOptions, RetryOptions, SharedAttempt, SharedRefresh, SharedToken, SharingHost, TimerHandle, TokenClient, TokenProvider, TokenProviderContext, TokenSharing };
+export type { AccessManagerEventName, AccessManagerEvents, AccessManagerOptions, AccessTokenGrants, AccessTokenHeader, AccessTokenPayload, Clock, DecodeAccessTokenOptions, DecodedAccessToken, GrantName, RefreshFailure, RefreshReason, RegisterOptions, RequiredGrant, RetryOptions, SharedAttempt, SharedRefresh, SharedToken, SharingHost, TimerHandle, TokenClient, TokenClientHost, TokenProvider, TokenProviderContext, TokenSharing };

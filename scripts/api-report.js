@@ -8,6 +8,7 @@ const ENTRIES = {
   index: 'access-manager',
   inspect: 'access-manager/inspect',
   react: 'access-manager/react',
+  sdks: 'access-manager/sdks',
   tabs: 'access-manager/tabs',
 };
 // Declarations the entries share (rollup's chunks, named without a hash so the report is stable).

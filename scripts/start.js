@@ -26,6 +26,29 @@ if (!existsSync(join(root, 'dist/index.js'))) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
+// With real credentials, the page creates the real SDK clients through access-manager/sdks: they
+// are bundled once here (esbuild, a dev dependency) and served as /real-sdks.js.
+let realSdks = null;
+if (!credentials().demo) {
+  const { build } = await import('esbuild');
+  const result = await build({
+    stdin: {
+      contents: `export { Client as ConversationsClient } from '@twilio/conversations';
+        export { SyncClient } from 'twilio-sync';
+        export { Device } from '@twilio/voice-sdk';
+        export { conversations, sync, voice } from 'access-manager/sdks';`,
+      resolveDir: root,
+    },
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    define: { global: 'globalThis' },
+    write: false,
+    logLevel: 'error',
+  });
+  realSdks = result.outputFiles[0].text;
+}
+
 // The demo can make the token server fail, to show retries with backoff.
 let failNextRequests = 0;
 let tokensMinted = 0;
@@ -50,6 +73,14 @@ const server = createServer(async (req, res) => {
   if (url.pathname === '/fail' && req.method === 'POST') {
     failNextRequests = Number(url.searchParams.get('count') ?? 3);
     return res.writeHead(204).end();
+  }
+  if (url.pathname === '/mode') {
+    return res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ demo: credentials().demo }));
+  }
+  if (url.pathname === '/real-sdks.js' && realSdks !== null) {
+    return res.writeHead(200, { 'content-type': 'text/javascript' }).end(realSdks);
   }
   if (url.pathname === '/stats') {
     return res

@@ -1,8 +1,53 @@
 import { AccessTokenError } from './errors';
 import type { Clock } from './clock';
-import { invalidArgument, readOptions } from './input';
+import { describeInput, invalidArgument, readOptions } from './input';
 import type { DecodedAccessToken, GrantName } from './token';
 import { wait } from './wait';
+
+/**
+ * A grant `register` can require: a key of the token's `grants` claim, or the name of the SDK that
+ * needs it (`conversations` is the `chat` grant, `sync` is `data_sync`), as `inspectAccessToken`'s
+ * `forSdk` names them.
+ *
+ * @example manager.register(syncClient, { requires: 'sync' satisfies RequiredGrant });
+ */
+export type RequiredGrant =
+  | 'identity'
+  | 'chat'
+  | 'ip_messaging'
+  | 'data_sync'
+  | 'voice'
+  | 'video'
+  | 'player'
+  | 'conversations'
+  | 'sync';
+
+/**
+ * What the manager hands an adapter's {@link TokenClient.attach}: the way to report what only the
+ * SDK knows (its server's clock, a revoked key) and to leave when the SDK is shut down.
+ *
+ * @example
+ * attach(host) {
+ *   device.on('tokenWillExpire', host.aboutToExpire);
+ *   return () => device.off('tokenWillExpire', host.aboutToExpire);
+ * }
+ */
+export interface TokenClientHost {
+  /**
+   * The SDK's server warns that the current token expires soon: the manager fires
+   * `tokenAboutToExpire` now if it has not, and with a `tokenProvider` refreshes, once per token
+   * however many SDKs warn.
+   */
+  aboutToExpire(): void;
+  /** The SDK's server says the current token has expired: as above, and `tokenExpired` fires too. */
+  expired(): void;
+  /** The SDK refused the current token: emitted as `tokenError` (`client-rejected`, with the cause). */
+  rejected(cause: unknown): void;
+  /** A token handed on earlier did not reach the SDK after all: emitted as `clientError`. */
+  pushFailed(cause: unknown): void;
+  /** Unregisters the client, as the function `register` returned does. */
+  unregister(): void;
+}
 
 /**
  * Anything that takes a new token through `updateToken`: a Conversations or Sync client, a Voice
@@ -14,6 +59,15 @@ import { wait } from './wait';
 export interface TokenClient {
   /** Takes the new token. A rejected promise or a throw is reported as `clientError`. */
   updateToken(token: string): unknown;
+  /** The grant (or grants) it needs, used when `register` is not given `requires`. */
+  readonly requires?: RequiredGrant | readonly RequiredGrant[] | undefined;
+  /** Its name in errors, used when `register` is not given `name`. */
+  readonly name?: string | undefined;
+  /**
+   * Called once by `register`; the function it returns is called once when the client is
+   * unregistered or the manager destroyed. Adapters (`access-manager/sdks`) listen to their SDK here.
+   */
+  attach?(host: TokenClientHost): () => void;
 }
 
 /** Options of `AccessManager.register`. */
@@ -23,7 +77,7 @@ export interface RegisterOptions {
    * this client, which gets a `clientError` with code 20106 instead.
    * @example { requires: 'voice' }
    */
-  requires?: GrantName | GrantName[];
+  requires?: RequiredGrant | readonly RequiredGrant[];
   /** A name for the client in error messages, such as `"conversations"`. */
   name?: string;
 }
@@ -31,11 +85,14 @@ export interface RegisterOptions {
 interface Registration {
   requires: GrantName[];
   name: string | undefined;
+  detach?: (() => void) | undefined;
 }
 
 /** A registered client with its options, as {@link ClientRegistry.recipients} lists them. */
-export interface Recipient extends Registration {
+export interface Recipient {
   client: TokenClient;
+  requires: GrantName[];
+  name: string | undefined;
 }
 
 /** One token's delivery to the clients. */
@@ -52,6 +109,25 @@ export interface Delivery {
   onError: (error: AccessTokenError, client: TokenClient) => void;
   /** Whether the token is still the manager's current one; the delivery stops when it is not. */
   isCurrent: () => boolean;
+}
+
+const GRANT_KEYS = ['identity', 'chat', 'ip_messaging', 'data_sync', 'voice', 'video', 'player'];
+const SDK_GRANTS: Record<string, string> = { conversations: 'chat', sync: 'data_sync' };
+
+/**
+ * The grant keys for `register`'s `requires`, SDK names translated.
+ * @throws {@link AccessTokenError} `invalid-argument` for a name that is no grant.
+ */
+export function toGrantKeys(requires: unknown): GrantName[] {
+  return ([] as unknown[]).concat(requires ?? []).map((name) => {
+    const key = typeof name === 'string' ? (SDK_GRANTS[name] ?? name) : '';
+    if (GRANT_KEYS.includes(key)) return key;
+    throw new AccessTokenError('invalid-argument', {
+      field: 'options.requires',
+      expected: `one of ${GRANT_KEYS.join(', ')}, conversations, sync`,
+      received: typeof name === 'string' && name.length < 30 ? `"${name}"` : describeInput(name),
+    });
+  });
 }
 
 function hasGrant(decoded: DecodedAccessToken, grant: GrantName): boolean {
@@ -79,21 +155,37 @@ export class ClientRegistry {
   /** Pushes still waiting for a client, each with the function that ends it quietly. */
   readonly #pending = new Set<() => void>();
 
-  /** Adds a client; adding one already registered does nothing (its options are kept). */
-  add(client: TokenClient, options: RegisterOptions = {}): void {
+  /**
+   * Adds a client with its registration (options read and merged with the client's presets by
+   * {@link readRegisterOptions}), and attaches it.
+   * @throws {@link AccessTokenError} `invalid-argument` for an unknown grant name.
+   */
+  add(
+    client: TokenClient,
+    options: ReadRegisterOptions,
+    hostFor: (name: string | undefined) => TokenClientHost,
+  ): void {
+    const requires = toGrantKeys(options.requires);
     if (this.#clients.has(client)) return;
-    const { requires = [], name } = options;
-    this.#clients.set(client, { requires: ([] as GrantName[]).concat(requires), name });
+    const { name } = options;
+    const registration: Registration = { requires, name };
+    this.#clients.set(client, registration);
+    const detach = client.attach?.(hostFor(name));
+    // attach may have unregistered it already (an SDK object shut down before it was registered).
+    if (this.#clients.get(client) === registration) registration.detach = detach;
+    else detach?.();
   }
 
-  /** Removes a client; removing one that is not registered is harmless. */
+  /** Removes a client and detaches it; removing one that is not registered is harmless. */
   delete(client: TokenClient): void {
+    const registration = this.#clients.get(client);
     this.#clients.delete(client);
+    registration?.detach?.();
   }
 
   /** Removes every client, and ends the pushes still waiting: their time limits are cleared. */
   clear(): void {
-    this.#clients.clear();
+    for (const client of [...this.#clients.keys()]) this.delete(client);
     for (const cancel of [...this.#pending]) cancel();
   }
 
@@ -176,21 +268,37 @@ export class ClientRegistry {
   }
 }
 
+/** `register`'s options once read: the names as given (checked by `toGrantKeys`) and the name. */
+export interface ReadRegisterOptions {
+  requires: unknown[];
+  name: string | undefined;
+}
+
 /**
- * Reads the options of `register` once, at the call.
+ * Reads the options of `register` once, at the call, each falling back to what the client
+ * presets (an adapter of `access-manager/sdks` does): nothing read can throw untyped.
  * @throws {@link AccessTokenError} `invalid-argument` naming the option that is wrong.
  */
-export function readRegisterOptions(options: RegisterOptions | null | undefined): RegisterOptions {
-  const { requires, name } = readOptions('options', options);
-  let grants: string[] | undefined;
+export function readRegisterOptions(
+  options: RegisterOptions | null | undefined,
+  client: TokenClient,
+): ReadRegisterOptions {
+  const given = readOptions('options', options);
+  let requires: unknown = given.requires;
+  let name: unknown = given.name;
   try {
-    const list: unknown[] =
-      requires === undefined ? [] : Array.isArray(requires) ? [...requires] : [requires];
-    if (list.every((grant) => typeof grant === 'string')) grants = list as string[];
+    if (requires === undefined) requires = client.requires;
+    if (name === undefined) name = client.name;
+  } catch {
+    throw invalidArgument('client', 'a client whose requires and name can be read', client);
+  }
+  let list: unknown[] | undefined;
+  try {
+    list = requires === undefined ? [] : Array.isArray(requires) ? [...(requires as unknown[])] : [requires];
   } catch {
     // A revoked Proxy, or an array whose items cannot be read: refused below.
   }
-  if (!grants) throw invalidArgument('options.requires', 'a grant name, or an array of them', requires);
+  if (!list) throw invalidArgument('options.requires', 'a grant name, or an array of them', requires);
   if (name !== undefined && typeof name !== 'string') throw invalidArgument('options.name', 'a string', name);
-  return { requires: grants, name } as RegisterOptions;
+  return { requires: list, name };
 }

@@ -30,4 +30,4 @@ export type {
 } from './token';
 export { browserClock, MAX_TIMER_DELAY_MS } from './clock';
 export type { Clock, TimerHandle } from './clock';
-export type { RegisterOptions, TokenClient } from './clients';
+export type { RegisterOptions, RequiredGrant, TokenClient, TokenClientHost } from './clients';

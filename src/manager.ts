@@ -239,8 +239,11 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    * the current token now: it was created with it.
    *
    * @param client - a Conversations or Sync client, a Voice `Device`, or any `{ updateToken }`.
-   * @param options - `requires`: grants it needs; `name`: its name in errors.
+   * @param options - `requires`: grants it needs (a grant key, or `conversations` / `sync`);
+   *   `name`: its name in errors. Both default to what the client presets (an adapter does).
    * @returns the function that unregisters it. Registering the same client twice does nothing.
+   * @throws {@link AccessTokenError} `invalid-argument` for a client without `updateToken` or an
+   *   unknown grant name.
    * @example
    * const unregister = manager.register(device, { requires: 'voice', name: 'voice' });
    */
@@ -253,8 +256,32 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
         received: describeInput(client),
       });
     }
-    this.#clients.add(client, readRegisterOptions(options));
+    this.#clients.add(client, readRegisterOptions(options, client), (name) => {
+      const refused = (cause: unknown) =>
+        new AccessTokenError('client-rejected', { client: name }, { cause });
+      return {
+        aboutToExpire: () => this.#serverSaid(false),
+        expired: () => this.#serverSaid(true),
+        rejected: (cause) => this.#emitTokenError(refused(cause)),
+        pushFailed: (cause) => this.emit('clientError', refused(cause), client),
+        unregister: () => this.unregister(client),
+      };
+    });
     return () => this.unregister(client);
+  }
+
+  /**
+   * An SDK's server says the current token expires soon, or has: its clock rules, so the moments
+   * come now, and with a provider the one refresh for this token starts (others asking join it).
+   */
+  #serverSaid(expired: boolean): void {
+    const current = this.#current;
+    if (current === null || this.#destroyed) return;
+    const nowMs = this.#clock.now();
+    current.aboutToExpireAtMs = Math.min(current.aboutToExpireAtMs, nowMs);
+    current.serverSaidDueAtMs = Math.min(current.serverSaidDueAtMs ?? nowMs, nowMs);
+    if (expired) current.expiresAtMs = Math.min(current.expiresAtMs, nowMs);
+    this.#check(false);
   }
 
   /** Stops handing tokens to `client`. Unregistering one that is not registered does nothing. */

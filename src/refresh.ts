@@ -21,6 +21,11 @@ import { wait, whenAborted } from './wait';
 export interface HeldToken extends SharedToken {
   /** When the manager accepted it, in local milliseconds since the epoch. */
   acceptedAtMs: number;
+  /**
+   * When an SDK's server said it is about to expire (or has), if one did: its clock rules, so the
+   * refresh is due from then on whatever the local moment (see `TokenClientHost`).
+   */
+  serverSaidDueAtMs?: number;
 }
 
 /** What the refresher needs from the manager. */
@@ -98,13 +103,17 @@ export class Refresher {
   /**
    * When the provider is due to be asked for the successor of `held` (local milliseconds), or
    * `Infinity` without a provider: at the warning and at least a minute before exp; a token that
-   * lives less than that would be refreshed at once, forever, so then half of its life.
+   * lives less than that would be refreshed at once, forever, so then half of its life; at once
+   * when an SDK's server said so.
    */
   dueAtMs(held: HeldToken): number {
     if (!this.hasProvider) return Infinity;
     const leadMs = Math.max(this.#settings.aboutToExpireMs, MIN_REFRESH_LEAD_MS);
-    const { acceptedAtMs, expiresAtMs } = held;
-    return Math.max(expiresAtMs - leadMs, acceptedAtMs + (expiresAtMs - acceptedAtMs) / 2);
+    const { acceptedAtMs, expiresAtMs, serverSaidDueAtMs = Infinity } = held;
+    return Math.min(
+      serverSaidDueAtMs,
+      Math.max(expiresAtMs - leadMs, acceptedAtMs + (expiresAtMs - acceptedAtMs) / 2),
+    );
   }
 
   /**

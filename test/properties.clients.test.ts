@@ -98,7 +98,7 @@ describe(AccessManager, () => {
             manager.on('clientError', (error, sdk) => errors.set(sdk, [...(errors.get(sdk) ?? []), error]));
             const registered = new Set<number>();
             const register = (index: number) => {
-              const options = specs[index]!.needsVoice ? { requires: 'voice' } : {};
+              const options = specs[index]!.needsVoice ? { requires: 'voice' as const } : {};
               manager.register(clients[index]!.sdk, options);
               registered.add(index);
             };

@@ -1,4 +1,6 @@
-// The demo page: one AccessManager, two simulated SDK clients, and every event in a log.
+// The demo page: one AccessManager, two simulated SDK clients (or, with real TWILIO_* credentials,
+// the real Conversations, Sync and Voice clients through access-manager/sdks), and every event in
+// a log.
 import { AccessManager } from 'access-manager';
 import { tabSharing } from 'access-manager/tabs';
 
@@ -34,6 +36,52 @@ async function fetchToken({ reason, signal }) {
   return (await response.json()).token;
 }
 
+// Real mode: the SDK clients, created with the first token, and what each one holds.
+let real = null;
+const realClients = [];
+
+async function startRealClients() {
+  const token = await manager.refresh();
+  const sdks = await import('/real-sdks.js');
+  for (const client of realClients.splice(0)) await client.stop();
+  const made = [
+    ['Conversations', new sdks.ConversationsClient(token), sdks.conversations, (c) => c.connectionState],
+    ['Sync', new sdks.SyncClient(token), sdks.sync, (c) => c.connectionState],
+    ['Voice', new sdks.Device(token), sdks.voice, (d) => d.state],
+  ];
+  for (const [label, client, adapt, state] of made) {
+    const entry = { label, client, state, holds: token };
+    const adapter = adapt(client);
+    // The adapter hands each token on; record the one the SDK took.
+    const updateToken = adapter.updateToken;
+    adapter.updateToken = (next) => {
+      const result = updateToken(next);
+      Promise.resolve(result).then(
+        () => (entry.holds = next),
+        () => {},
+      );
+      return result;
+    };
+    manager.register(adapter);
+    entry.stop = () => (client.shutdown ? client.shutdown() : client.destroy());
+    realClients.push(entry);
+  }
+  realClients
+    .at(-1)
+    .client.register()
+    .catch((error) => log(`Voice register: ${error.message}`, 'error'));
+}
+
+function renderClients() {
+  $('sdk-clients').replaceChildren(
+    ...realClients.map(({ label, client, state, holds }) => {
+      const item = document.createElement('li');
+      item.textContent = `${label}: ${state(client)}, holds the token ending …${holds.slice(-8)}`;
+      return item;
+    }),
+  );
+}
+
 function start() {
   manager?.destroy();
   const identity = $('identity').value;
@@ -41,8 +89,12 @@ function start() {
     tokenProvider: fetchToken,
     shareAcrossTabs: tabSharing(`access-manager-demo:${identity}`),
   });
-  manager.register(conversationsClient, { requires: 'chat', name: 'conversations' });
-  manager.register(voiceDevice, { requires: 'voice', name: 'voice' });
+  if (real) {
+    startRealClients().catch((error) => log(`Real SDK clients: ${error.message}`, 'error'));
+  } else {
+    manager.register(conversationsClient, { requires: 'chat', name: 'conversations' });
+    manager.register(voiceDevice, { requires: 'voice', name: 'voice' });
+  }
   manager
     .on('tokenUpdated', (m) => log(`tokenUpdated: expires ${m.expires.toLocaleTimeString()}`))
     .on('tokenAboutToExpire', () => log('tokenAboutToExpire', 'warn'))
@@ -90,4 +142,10 @@ $('fail').onclick = async () => {
 $('inspect').onclick = inspect;
 setInterval(renderStatus, 500);
 setInterval(renderMinted, 2000);
+setInterval(renderClients, 1000);
+const { demo } = await (await fetch('/mode')).json();
+real = !demo;
+$('mode').textContent = real
+  ? 'Real credentials: the Conversations, Sync and Voice clients below are the real SDKs, registered through access-manager/sdks.'
+  : 'Demo credentials: Twilio would refuse these tokens, so the two clients are simulated (set TWILIO_ACCOUNT_SID, TWILIO_API_KEY and TWILIO_API_SECRET for the real SDKs).';
 start();

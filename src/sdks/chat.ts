@@ -1,0 +1,23 @@
+import type { TokenClient } from 'access-manager';
+import { twilsockAdapter, type TwilsockClient } from './twilsock';
+
+/**
+ * Adapts a Programmable Chat `Client` (`twilio-chat`) for `manager.register`, with the
+ * `chat` grant and the name `"chat"` preset.
+ *
+ * It listens to the client's `tokenAboutToExpire` and `tokenExpired` (sent by its server, whose
+ * clock rules: with a `tokenProvider` the manager refreshes, once however many SDKs warn) and
+ * `connectionStateChanged` (`'denied'`: the server refused the token, reported as `tokenError`).
+ * While the client is offline, pushes do not pile up: at most one `updateToken` is pending, and the
+ * newest token is handed on when it reconnects. After `client.shutdown()` it gets no token again,
+ * and unregisters itself.
+ *
+ * @param client - a Chat client, created with the manager's current token.
+ * @returns what `register` takes.
+ * @example
+ * const client = await Client.create(manager.token!);
+ * manager.register(chat(client));
+ */
+export function chat(client: TwilsockClient): TokenClient {
+  return twilsockAdapter(client, { name: 'chat', requires: 'chat' });
+}

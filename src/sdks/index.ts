@@ -1,0 +1,13 @@
+/**
+ * Adapters that know each Twilio SDK: `manager.register(voice(device))`. They import no SDK, so
+ * the SDKs stay the app's own dependencies; each returns a `TokenClient` with the grant and name
+ * preset.
+ *
+ * @packageDocumentation
+ */
+export { conversations } from './conversations';
+export { sync } from './sync';
+export { chat } from './chat';
+export { voice } from './voice';
+export type { TwilsockClient } from './twilsock';
+export type { VoiceDevice, VoiceError } from './voice';

@@ -1,0 +1,91 @@
+import type { TokenClient, TokenClientHost } from 'access-manager';
+
+/**
+ * What the adapter reads of an error a Device emits (a `TwilioError`).
+ *
+ * @example device.on('error', (error: VoiceError) => console.warn(error.code));
+ */
+export interface VoiceError {
+  /** The Twilio error code, such as 20104 or 31204. */
+  readonly code?: number | undefined;
+}
+
+/**
+ * The part of a Voice `Device` (`@twilio/voice-sdk`) the adapter uses.
+ *
+ * @example const like: VoiceDevice = device;
+ */
+export interface VoiceDevice {
+  /** `'unregistered'`, `'registering'`, `'registered'` or `'destroyed'`. */
+  readonly state: string;
+  /** The token the Device holds. */
+  readonly token: string | null;
+  /** Takes the token at once; throws in the `'destroyed'` state. */
+  updateToken(token: string): void;
+  /** Adds a listener of its token warning or its end. */
+  on(event: 'tokenWillExpire' | 'destroyed', listener: () => void): unknown;
+  /** Adds a listener of its errors. */
+  on(event: 'error', listener: (error: VoiceError) => void): unknown;
+  /** Removes a listener of its token warning or its end. */
+  removeListener(event: 'tokenWillExpire' | 'destroyed', listener: () => void): unknown;
+  /** Removes a listener of its errors. */
+  removeListener(event: 'error', listener: (error: VoiceError) => void): unknown;
+}
+
+// Voice's codes for "this token is past its exp" (AccessTokenExpired, and the signaling's own).
+const EXPIRED_CODES = [20104, 31205];
+// The rest of the token's faults: 201xx, JWT signature (31202), invalid JWT (31204), TTL (31207).
+const isTokenFault = (code: number): boolean =>
+  (code > 20100 && code < 20200) || code === 31202 || code === 31204 || code === 31207;
+
+/**
+ * Adapts a Voice `Device` for `manager.register`, with the `voice` grant and the name `"voice"`
+ * preset.
+ *
+ * It listens to the Device's `tokenWillExpire` (timed from the TTL its server reports: with a
+ * `tokenProvider` the manager refreshes, once however many SDKs warn), `error` (codes 20104 and
+ * 31205 are reported as the token expired; 31204, 31202, 31207 and 201xx as `tokenError`) and
+ * `destroyed` (it unregisters itself; a destroyed Device is never handed a token).
+ *
+ * `Device.updateToken` takes the token at once, then may throw TransportError 31009 while its
+ * signaling socket is down and no `'error'` listener is added: the Device holds the new token then,
+ * so this is not reported as a failure. As the adapter listens to `'error'`, the Device no longer
+ * throws its errors out of its own code when the app has no listener: add one to see them.
+ *
+ * @param device - a Voice Device, created with the manager's current token.
+ * @returns what `register` takes.
+ * @example
+ * const device = new Device(manager.token!);
+ * manager.register(voice(device));
+ */
+export function voice(device: VoiceDevice): TokenClient {
+  return {
+    name: 'voice',
+    requires: 'voice',
+    updateToken(token: string): void {
+      if (device.state === 'destroyed') return;
+      try {
+        device.updateToken(token);
+      } catch (error) {
+        if (device.token !== token) throw error;
+      }
+    },
+    attach(host: TokenClientHost): () => void {
+      const onError = (error: VoiceError): void => {
+        const code = typeof error?.code === 'number' ? error.code : 0;
+        if (EXPIRED_CODES.includes(code)) host.expired();
+        else if (isTokenFault(code)) host.rejected(error);
+      };
+      const onDestroyed = (): void => host.unregister();
+      device.on('tokenWillExpire', host.aboutToExpire);
+      device.on('destroyed', onDestroyed);
+      device.on('error', onError);
+      if (device.state === 'destroyed') host.unregister();
+      return () => {
+        device.removeListener('tokenWillExpire', host.aboutToExpire);
+        device.removeListener('destroyed', onDestroyed);
+        device.removeListener('error', onError);
+      };
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import { describe, expect, it, vi } from 'vitest';
+import { AccessManager, AccessTokenError, type TokenProviderContext } from 'access-manager';
+import { voice } from 'access-manager/sdks';
+import { mintToken } from '../support/tokens.js';
+import { SECOND, settle, useFakeTime } from '../support/time.js';
+import { FakeDevice, FakeTwilioError } from './fakes.js';
+
+useFakeTime();
+
+const nextToken = (): string => {
+  vi.advanceTimersByTime(SECOND);
+  return mintToken({ grants: ['voice'] });
+};
+
+function setUp(options: ConstructorParameters<typeof AccessManager>[1] = {}) {
+  const first = mintToken({ grants: ['voice'] });
+  const manager = new AccessManager(first, options);
+  const clientErrors: AccessTokenError[] = [];
+  const tokenErrors: AccessTokenError[] = [];
+  manager.on('clientError', (error) => void clientErrors.push(error));
+  manager.on('tokenError', (error) => void tokenErrors.push(error));
+  return { manager, device: new FakeDevice(first), clientErrors, tokenErrors };
+}
+
+describe('voice(device)', () => {
+  it('presets the name "voice" and the voice grant', () => {
+    const adapter = voice(new FakeDevice('t'));
+    expect([adapter.name, adapter.requires]).toEqual(['voice', 'voice']);
+  });
+
+  it('hands each new token to the Device', async () => {
+    const { manager, device, clientErrors } = setUp();
+    device.connected = true;
+    manager.register(voice(device));
+    const token = nextToken();
+    await manager.updateToken(token);
+    expect(device.token).toBe(token);
+    expect(clientErrors).toEqual([]);
+  });
+
+  it('does not report TransportError 31009 thrown after the Device took the token', async () => {
+    const { manager, device, clientErrors } = setUp();
+    manager.register(voice(device)); // disconnected, and the app has no 'error' listener
+    for (let i = 0; i < 30; i++) {
+      const token = nextToken();
+      await manager.updateToken(token);
+      expect(device.token).toBe(token);
+    }
+    expect(clientErrors).toEqual([]);
+  });
+
+  it('reports a throw that left the Device without the token as client-rejected', async () => {
+    const { manager, device, clientErrors } = setUp();
+    const refusal = new Error('InvalidArgumentError');
+    device.updateToken = () => {
+      throw refusal;
+    };
+    manager.register(voice(device));
+    await manager.updateToken(nextToken());
+    expect(clientErrors.map((e) => [e.reason, e.cause])).toEqual([['client-rejected', refusal]]);
+  });
+
+  it('once destroyed, gets no token and unregisters itself', async () => {
+    const { manager, device, clientErrors } = setUp();
+    const updateToken = vi.spyOn(device, 'updateToken');
+    manager.register(voice(device));
+    device.destroy();
+    await manager.updateToken(nextToken());
+    expect(updateToken).not.toHaveBeenCalled();
+    expect(clientErrors).toEqual([]);
+    expect(device.eventNames()).toEqual([]);
+  });
+
+  it('registered already destroyed, never gets a token', async () => {
+    const { manager, device, clientErrors } = setUp();
+    device.destroy();
+    const updateToken = vi.spyOn(device, 'updateToken');
+    manager.register(voice(device));
+    await manager.updateToken(nextToken());
+    expect(updateToken).not.toHaveBeenCalled();
+    expect(clientErrors).toEqual([]);
+    expect(device.eventNames()).toEqual([]);
+  });
+
+  describe("the Device's signals", () => {
+    it('tokenWillExpire: with a provider, one refresh, whose token the Device ends up holding', async () => {
+      const provider = vi.fn(async (_context: TokenProviderContext) => nextToken());
+      const { manager, device } = setUp({ tokenProvider: provider });
+      device.connected = true;
+      manager.register(voice(device));
+      device.emit('tokenWillExpire', device);
+      device.emit('tokenWillExpire', device);
+      await settle();
+      expect(provider).toHaveBeenCalledTimes(1);
+      expect(device.token).toBe(manager.token);
+    });
+
+    it.each([20104, 31205])('error %i: the manager fires tokenExpired', (code) => {
+      const { manager, device, tokenErrors } = setUp();
+      manager.register(voice(device));
+      const expired = vi.fn();
+      manager.on('tokenExpired', expired);
+      device.emit('error', new FakeTwilioError(code, 'AccessTokenExpired'));
+      expect(expired).toHaveBeenCalledTimes(1);
+      expect(tokenErrors).toEqual([]);
+    });
+
+    it.each([20101, 31204, 31207])('error %i: tokenError with the error as cause', (code) => {
+      const { manager, device, tokenErrors } = setUp();
+      manager.register(voice(device));
+      const error = new FakeTwilioError(code, 'AccessTokenInvalid');
+      device.emit('error', error);
+      expect(tokenErrors.map((e) => [e.reason, e.message, e.cause])).toEqual([
+        ['client-rejected', expect.stringContaining('"voice" refused the token'), error],
+      ]);
+    });
+
+    it('an error not about the token is neither reported nor thrown', () => {
+      const { manager, device, tokenErrors, clientErrors } = setUp();
+      manager.register(voice(device));
+      expect(() => device.emit('error', new FakeTwilioError(31000, 'GeneralError'))).not.toThrow();
+      expect([tokenErrors, clientErrors]).toEqual([[], []]);
+    });
+
+    it("an error not about the token goes to the app's own error listener alone", () => {
+      const { manager, device } = setUp();
+      const listener = vi.fn();
+      device.on('error', listener);
+      manager.register(voice(device));
+      const error = new FakeTwilioError(31000, 'GeneralError');
+      expect(() => device.emit('error', error)).not.toThrow();
+      expect(listener).toHaveBeenCalledWith(error);
+    });
+  });
+});

@@ -1,0 +1,22 @@
+// The adapters take the published SDKs' objects as they are typed: this file must compile.
+import { Client as ConversationsClient } from '@twilio/conversations';
+import { SyncClient } from 'twilio-sync';
+import { Client as ChatClient } from 'twilio-chat';
+import { Device } from '@twilio/voice-sdk';
+import { AccessManager, type TokenClient } from 'access-manager';
+import { chat, conversations, sync, voice } from 'access-manager/sdks';
+
+declare const manager: AccessManager;
+declare const token: string;
+
+const adapters: TokenClient[] = [
+  conversations(new ConversationsClient(token)),
+  sync(new SyncClient(token)),
+  chat(new ChatClient(token)),
+  voice(new Device(token)),
+];
+for (const adapter of adapters) manager.register(adapter);
+
+// @ts-expect-error a grant name that is no grant
+manager.register(adapters[0]!, { requires: 'synch' });
+manager.register(adapters[0]!, { requires: ['sync', 'conversations', 'data_sync'] });
