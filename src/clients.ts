@@ -1,5 +1,6 @@
 import { AccessTokenError } from './errors';
 import type { Clock } from './clock';
+import { reportUncaught } from './emitter';
 import { describeInput, invalidArgument, readOptions } from './input';
 import type { DecodedAccessToken, GrantName } from './token';
 import { wait } from './wait';
@@ -86,6 +87,8 @@ interface Registration {
   requires: GrantName[];
   name: string | undefined;
   detach?: (() => void) | undefined;
+  /** The client did not take the newest token pushed: its SDK's warnings are about an older one. */
+  behind?: boolean;
 }
 
 /** A registered client with its options, as {@link ClientRegistry.recipients} lists them. */
@@ -170,7 +173,14 @@ export class ClientRegistry {
     const { name } = options;
     const registration: Registration = { requires, name };
     this.#clients.set(client, registration);
-    const detach = client.attach?.(hostFor(name));
+    let detach: (() => void) | undefined;
+    try {
+      detach = client.attach?.(hostFor(name));
+    } catch (cause) {
+      // A throwing adapter must not stay half-registered, nor throw untyped out of register().
+      this.#clients.delete(client);
+      throw new AccessTokenError('client-rejected', { client: name }, { cause });
+    }
     // attach may have unregistered it already (an SDK object shut down before it was registered).
     if (this.#clients.get(client) === registration) registration.detach = detach;
     else detach?.();
@@ -180,7 +190,28 @@ export class ClientRegistry {
   delete(client: TokenClient): void {
     const registration = this.#clients.get(client);
     this.#clients.delete(client);
-    registration?.detach?.();
+    try {
+      registration?.detach?.();
+    } catch (error) {
+      // One adapter's broken undo must not stop destroy() half-way (the others, the timers).
+      reportUncaught(error);
+    }
+  }
+
+  /** Whether `client` is registered now. */
+  has(client: TokenClient): boolean {
+    return this.#clients.has(client);
+  }
+
+  /** Whether `client` is registered and took the newest token pushed to it (its warnings count). */
+  holdsCurrent(client: TokenClient): boolean {
+    const registration = this.#clients.get(client);
+    return registration !== undefined && registration.behind !== true;
+  }
+
+  #mark(client: TokenClient, behind: boolean): void {
+    const registration = this.#clients.get(client);
+    if (registration) registration.behind = behind;
   }
 
   /** Removes every client, and ends the pushes still waiting: their time limits are cleared. */
@@ -221,6 +252,7 @@ export class ClientRegistry {
     };
     const settle = (client: TokenClient, error?: AccessTokenError): void => {
       if (!waiting.delete(client)) return; // timed out already, or the registry was cleared
+      this.#mark(client, error !== undefined);
       if (error) onError(error, client);
       if (waiting.size === 0) end();
     };
@@ -235,17 +267,22 @@ export class ClientRegistry {
       if (!this.#clients.has(client)) continue;
       const missing = requires.find((grant) => !hasGrant(decoded, grant));
       if (missing !== undefined) {
+        this.#mark(client, true);
         onError(new AccessTokenError('client-missing-grant', { grant: missing, client: name }), client);
         continue;
       }
       let result: unknown;
+      let thenable: boolean;
       try {
         result = client.updateToken(token);
+        thenable = isThenable(result); // a hostile `then` getter counts as the client throwing
       } catch (error) {
+        this.#mark(client, true);
         onError(rejected(name, error), client);
         continue;
       }
-      if (isThenable(result)) {
+      if (!thenable) this.#mark(client, false);
+      if (thenable) {
         waiting.set(client, name);
         Promise.resolve(result).then(
           () => settle(client),

@@ -5,12 +5,13 @@ type Listener = (...args: never[]) => unknown;
 type Wrapped = ((args: unknown[]) => void) & { listener: Listener };
 
 /**
- * Reports a listener's exception the way a browser reports one from an event listener: to the
- * console and `window.onerror` (`reportError`), without stopping the other listeners or the
- * emitter. Where there is no `reportError` (Node), it goes to `console.error`: throwing it from a
- * timer would end the process.
+ * @internal Reports an exception of the app's own code (a listener, an adapter's undo) the way a
+ * browser reports one from an event listener: to the console and `window.onerror`
+ * (`reportError`), without stopping the other listeners, the emitter or a `destroy()`. Where
+ * there is no `reportError` (Node), it goes to `console.error`: throwing it from a timer would
+ * end the process.
  */
-function reportListenerError(error: unknown): void {
+export function reportUncaught(error: unknown): void {
   if (typeof reportError === 'function') reportError(error);
   else console.error(error);
 }
@@ -112,7 +113,7 @@ export class EventEmitter<Events extends { [K in keyof Events]: unknown[] }> {
         try {
           (listener as (...args: unknown[]) => unknown)(...args);
         } catch (error) {
-          reportListenerError(error);
+          reportUncaught(error);
         }
       },
       { listener },

@@ -42,6 +42,17 @@ export interface AccessManagerEvents {
 export type AccessManagerEventName = keyof AccessManagerEvents;
 
 /**
+ * How long after an SDK's word replaced a token (its server said it was about to expire, or had)
+ * further such words are taken to be about the token before. Several SDKs warning "at once"
+ * deliver their words over a moment, some after the refresh they asked for has ended: a socket's
+ * warning queued behind the update that carried the new token, Voice's timer for the token it held
+ * before. Without this, one more refresh per late word; a token just validated as unexpired is not
+ * about to expire by a server's word seconds later, and one minted that short gets the manager's
+ * own warning at once anyway.
+ */
+const LATE_SERVER_WORD_MS = 10_000;
+
+/**
  * Holds one Twilio access token for every SDK on the page: validates it, warns before it expires,
  * and hands each new token to every registered client.
  *
@@ -61,6 +72,8 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
   readonly #stopWaking: () => void;
   readonly #refresher: Refresher;
   #current: CurrentToken | null = null;
+  /** Until when an SDK's word is taken to be about the token before (see LATE_SERVER_WORD_MS). */
+  #lateServerWordsUntilMs = -Infinity;
   #latestPush: Promise<void> = Promise.resolve();
   #destroyed = false;
   /** Set while the expiry warning's listeners run; see {@link AccessManager.updateToken}. */
@@ -82,7 +95,6 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     this.#clientTimeoutMs = settings.clientTimeoutMs;
     this.#clock = settings.clock;
     this.#alarm = new Alarm(this.#clock, () => this.#check(false));
-    this.#stopWaking = this.#clock.onWake(() => this.check());
     this.#refresher = new Refresher(
       {
         held: () => this.#current,
@@ -91,6 +103,8 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
       },
       settings,
     );
+    // Last: nothing above may leave a wake listener behind when it throws.
+    this.#stopWaking = this.#clock.onWake(() => this.check());
     let accepted = false;
     if (token !== undefined && token !== null) {
       try {
@@ -259,11 +273,15 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     this.#clients.add(client, readRegisterOptions(options, client), (name) => {
       const refused = (cause: unknown) =>
         new AccessTokenError('client-rejected', { client: name }, { cause });
+      // A host outlives its registration only as a no-op.
+      const live = () => this.#clients.has(client);
       return {
-        aboutToExpire: () => this.#serverSaid(false),
-        expired: () => this.#serverSaid(true),
-        rejected: (cause) => this.#emitTokenError(refused(cause)),
-        pushFailed: (cause) => this.emit('clientError', refused(cause), client),
+        // Its SDK's clock rules only for a token it holds: one it was never handed (a missing
+        // grant, a failed push) says nothing about the current token.
+        aboutToExpire: () => this.#clients.holdsCurrent(client) && this.#serverSaid(false),
+        expired: () => this.#clients.holdsCurrent(client) && this.#serverSaid(true),
+        rejected: (cause) => live() && this.#emitTokenError(refused(cause)),
+        pushFailed: (cause) => live() && this.emit('clientError', refused(cause), client),
         unregister: () => this.unregister(client),
       };
     });
@@ -278,6 +296,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     const current = this.#current;
     if (current === null || this.#destroyed) return;
     const nowMs = this.#clock.now();
+    if (nowMs < this.#lateServerWordsUntilMs) return; // said of the token before
     current.aboutToExpireAtMs = Math.min(current.aboutToExpireAtMs, nowMs);
     current.serverSaidDueAtMs = Math.min(current.serverSaidDueAtMs ?? nowMs, nowMs);
     if (expired) current.expiresAtMs = Math.min(current.expiresAtMs, nowMs);
@@ -360,7 +379,10 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
 
   /** Validates `token` against the current one and makes it current. Throws on a refused token. */
   #accept(token: string): CurrentToken {
-    const current = admitToken(token, this.#current, this.#clock.now(), this.#aboutToExpireMs);
+    const nowMs = this.#clock.now();
+    const previous = this.#current;
+    const current = admitToken(token, previous, nowMs, this.#aboutToExpireMs);
+    if (previous?.serverSaidDueAtMs !== undefined) this.#lateServerWordsUntilMs = nowMs + LATE_SERVER_WORD_MS;
     this.#current = current;
     // Armed, not fired: even a token that is already due warns asynchronously.
     this.#alarm.set(Math.min(current.aboutToExpireAtMs, this.#refresher.dueAtMs(current)));
