@@ -311,7 +311,7 @@ export function describeReason(
   return (
     words ?? {
       code,
-      message: `${String(reason)} (code ${code}), worded in development builds.`,
+      message: `${reason.slice(0, 32)} (code ${code}), worded in development builds.`,
       remedy: TROUBLESHOOTING,
     }
   );

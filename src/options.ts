@@ -31,8 +31,9 @@ export interface AccessManagerOptions {
    */
   tokenProvider?: TokenProvider;
   /**
-   * How long one refresh attempt (waiting for another tab, the provider, and the clients) may
-   * take before it is aborted through its signal and retried, in milliseconds. It keeps a fetch
+   * How long one refresh attempt (waiting for another tab, and the provider) may take before it
+   * is aborted through its signal and retried, in milliseconds; handing the token to the clients
+   * comes after, under `clientTimeoutMs`. It keeps a fetch
    * left half-open by a sleeping laptop from holding the refresh for ever.
    * @default 30_000
    */
@@ -78,7 +79,6 @@ export function resolveOptions(options: AccessManagerOptions): ResolvedOptions {
   if (tokenProvider !== undefined && typeof tokenProvider !== 'function') {
     throw invalidOption('tokenProvider', 'a function ({ reason, signal }) => token', tokenProvider);
   }
-  if (typeof retry !== 'object') throw invalidOption('retry', 'an object { baseDelayMs, maxDelayMs }', retry);
   if (shareAcrossTabs !== undefined && !hasMethods(shareAcrossTabs, ['connect'])) {
     // A string was the option's value before tab sharing became its own entry.
     throw invalidOption(
