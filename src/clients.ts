@@ -114,15 +114,20 @@ export interface Delivery {
   isCurrent: () => boolean;
 }
 
+/** @internal The error of a client that did not take a token (threw, rejected, or its SDK refused it). */
+export const clientRejected = (name: string | undefined, cause: unknown): AccessTokenError =>
+  new AccessTokenError('client-rejected', { client: name }, { cause });
+
 const GRANT_KEYS = ['identity', 'chat', 'ip_messaging', 'data_sync', 'voice', 'video', 'player'];
 const SDK_GRANTS: Record<string, string> = { conversations: 'chat', sync: 'data_sync' };
 
 /**
- * The grant keys for `register`'s `requires`, SDK names translated.
+ * The grant keys for `register`'s `requires` (as {@link readRegisterOptions} lists them), SDK
+ * names translated.
  * @throws {@link AccessTokenError} `invalid-argument` for a name that is no grant.
  */
-export function toGrantKeys(requires: unknown): GrantName[] {
-  return ([] as unknown[]).concat(requires ?? []).map((name) => {
+export function toGrantKeys(requires: readonly unknown[]): GrantName[] {
+  return requires.map((name) => {
     const key = typeof name === 'string' ? (SDK_GRANTS[name] ?? name) : '';
     if (GRANT_KEYS.includes(key)) return key;
     throw new AccessTokenError('invalid-argument', {
@@ -179,7 +184,7 @@ export class ClientRegistry {
     } catch (cause) {
       // A throwing adapter must not stay half-registered, nor throw untyped out of register().
       this.#clients.delete(client);
-      throw new AccessTokenError('client-rejected', { client: name }, { cause });
+      throw clientRejected(name, cause);
     }
     // attach may have unregistered it already (an SDK object shut down before it was registered).
     if (this.#clients.get(client) === registration) registration.detach = detach;
@@ -256,8 +261,6 @@ export class ClientRegistry {
       if (error) onError(error, client);
       if (waiting.size === 0) end();
     };
-    const rejected = (name: string | undefined, cause: unknown) =>
-      new AccessTokenError('client-rejected', { client: name }, { cause });
     // Registered before any client runs: one that destroys the manager ends this push too.
     this.#pending.add(end);
     for (const { client, requires, name } of recipients) {
@@ -278,7 +281,7 @@ export class ClientRegistry {
         thenable = isThenable(result); // a hostile `then` getter counts as the client throwing
       } catch (error) {
         this.#mark(client, true);
-        onError(rejected(name, error), client);
+        onError(clientRejected(name, error), client);
         continue;
       }
       if (!thenable) this.#mark(client, false);
@@ -286,7 +289,7 @@ export class ClientRegistry {
         waiting.set(client, name);
         Promise.resolve(result).then(
           () => settle(client),
-          (error: unknown) => settle(client, rejected(name, error)),
+          (error: unknown) => settle(client, clientRejected(name, error)),
         );
       }
     }

@@ -1,14 +1,20 @@
 import type { Clock } from './clock';
-import { ClientRegistry, readRegisterOptions, type RegisterOptions, type TokenClient } from './clients';
+import {
+  ClientRegistry,
+  clientRejected,
+  readRegisterOptions,
+  type RegisterOptions,
+  type TokenClient,
+} from './clients';
 import { EventEmitter } from './emitter';
 import { AccessTokenError } from './errors';
 import { admitToken, type CurrentToken } from './heldToken';
-import { hasMethods, readOptions } from './input';
+import { describeInput, hasMethods, readOptions } from './input';
 import { resolveOptions, type AccessManagerOptions } from './options';
 import type { RefreshFailure } from './provider';
 import { Refresher } from './refresh';
 import { Alarm } from './schedule';
-import { describeInput, type AccessTokenGrants } from './token';
+import type { AccessTokenGrants } from './token';
 
 // The events name the manager itself, so they are declared here, beside it: options.ts never
 // imports manager.ts.
@@ -271,8 +277,6 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
       });
     }
     this.#clients.add(client, readRegisterOptions(options, client), (name) => {
-      const refused = (cause: unknown) =>
-        new AccessTokenError('client-rejected', { client: name }, { cause });
       // A host outlives its registration only as a no-op.
       const live = () => this.#clients.has(client);
       return {
@@ -280,8 +284,8 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
         // grant, a failed push) says nothing about the current token.
         aboutToExpire: () => this.#clients.holdsCurrent(client) && this.#serverSaid(false),
         expired: () => this.#clients.holdsCurrent(client) && this.#serverSaid(true),
-        rejected: (cause) => live() && this.#emitTokenError(refused(cause)),
-        pushFailed: (cause) => live() && this.emit('clientError', refused(cause), client),
+        rejected: (cause) => live() && this.#emitTokenError(clientRejected(name, cause)),
+        pushFailed: (cause) => live() && this.emit('clientError', clientRejected(name, cause), client),
         unregister: () => this.unregister(client),
       };
     });
