@@ -1,6 +1,6 @@
 // Builds the package: ESM and CJS for bundlers and Node, declarations for both, and two IIFEs
-// for a <script> tag, as React shipped them: access-manager.js for development (full wording) and
-// access-manager.min.js for production (short messages). Runtime dependencies stay external
+// for a <script> tag, as React shipped them: access-token-manager.js for development (full wording) and
+// access-token-manager.min.js for production (short messages). Runtime dependencies stay external
 // except in the IIFEs, which must stand alone. The ESM and CJS builds keep
 // `process.env.NODE_ENV` as it is, for the app's bundler to replace (see src/errors.ts).
 import { copyFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ const entries = {
   tabs: 'src/tabs/index.ts',
 };
 // The opt-in entries (tabs, sdks) import the core by its public name: an app's bundle holds one core.
-const external = [/^jwt-decode/, /^mitt/, /^access-manager$/];
+const external = [/^jwt-decode/, /^mitt/, /^access-token-manager$/];
 const typescript = () => esbuild({ target: 'es2022' });
 
 /** Writes the ESM declarations again as .d.cts, so `require` gets types of its own kind. */
@@ -38,12 +38,12 @@ const augmentBuiltCore = () => ({
   renderChunk: (code) => code.replaceAll("declare module '../errors'", "declare module './index.js'"),
 });
 
-// access-manager/react: its own build, so that the core ('access-manager') and React stay
+// access-token-manager/react: its own build, so that the core ('access-token-manager') and React stay
 // imports (an app's bundle holds one copy of each) and the 'use client' directive, which
 // bundling drops, is written back at the top.
 const react = {
   input: { react: 'src/react/index.ts' },
-  external: ['access-manager', 'react', /^react\//],
+  external: ['access-token-manager', 'react', /^react\//],
 };
 const useClient = `'use client';`;
 
@@ -99,7 +99,7 @@ export default [
       typescript(),
     ],
     output: {
-      file: mode === 'production' ? 'dist/access-manager.min.js' : 'dist/access-manager.js',
+      file: mode === 'production' ? 'dist/access-token-manager.min.js' : 'dist/access-token-manager.js',
       format: 'iife',
       name: 'accessManager',
       sourcemap: true,
@@ -110,13 +110,13 @@ export default [
     // A plain page gets tab sharing from a second <script>, after the core's: it reads the core
     // from the global `accessManager` and defines `accessManagerTabs`.
     input: 'src/tabs/index.ts',
-    external: ['access-manager'],
+    external: ['access-token-manager'],
     plugins: [typescript()],
     output: {
-      file: 'dist/access-manager-tabs.min.js',
+      file: 'dist/access-token-manager-tabs.min.js',
       format: 'iife',
       name: 'accessManagerTabs',
-      globals: { 'access-manager': 'accessManager' },
+      globals: { 'access-token-manager': 'accessManager' },
       sourcemap: true,
       plugins: [terser()],
     },

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-// Tests import 'access-manager' by its public name. By default that is the build in dist/ (what
+// Tests import 'access-token-manager' by its public name. By default that is the build in dist/ (what
 // users get); ACCESS_MANAGER_TARGET=src runs the same suite against the sources while developing.
 const target = process.env.ACCESS_MANAGER_TARGET === 'src' ? 'src' : 'dist';
 const entry = (file: string) => fileURLToPath(new URL(`./${target}/${file}`, import.meta.url));
@@ -9,21 +9,21 @@ const entry = (file: string) => fileURLToPath(new URL(`./${target}/${file}`, imp
 export default defineConfig({
   resolve: {
     alias: [
-      { find: /^access-manager$/, replacement: entry(target === 'src' ? 'index.ts' : 'index.js') },
+      { find: /^access-token-manager$/, replacement: entry(target === 'src' ? 'index.ts' : 'index.js') },
       {
-        find: /^access-manager\/inspect$/,
+        find: /^access-token-manager\/inspect$/,
         replacement: entry(target === 'src' ? 'inspect/index.ts' : 'inspect.js'),
       },
       {
-        find: /^access-manager\/react$/,
+        find: /^access-token-manager\/react$/,
         replacement: entry(target === 'src' ? 'react/index.ts' : 'react.js'),
       },
       {
-        find: /^access-manager\/tabs$/,
+        find: /^access-token-manager\/tabs$/,
         replacement: entry(target === 'src' ? 'tabs/index.ts' : 'tabs.js'),
       },
       {
-        find: /^access-manager\/sdks$/,
+        find: /^access-token-manager\/sdks$/,
         replacement: entry(target === 'src' ? 'sdks/index.ts' : 'sdks.js'),
       },
     ],

@@ -1,6 +1,6 @@
 // Fan-out in a real Chromium: one updateToken pushed to 1,000 synchronous clients, against a bare
 // loop that calls the same clients' updateToken in the same page and run. Loads the <script>
-// build (dist/access-manager.min.js). Reported as medians of repeated samples.
+// build (dist/access-token-manager.min.js). Reported as medians of repeated samples.
 import { readFile } from 'node:fs/promises';
 import { launchChromium } from '../test/browser/harness.js';
 import { mintToken } from '../test/support/tokens.js';
@@ -15,7 +15,7 @@ const PUSHES_PER_SAMPLE = 10;
  * @returns {Promise<{ clients: number, pushMs: number, bareMs: number }[]>}
  */
 export async function fanoutInChromium(
-  bundlePath = new URL('../dist/access-manager.min.js', import.meta.url),
+  bundlePath = new URL('../dist/access-token-manager.min.js', import.meta.url),
 ) {
   const bundle = await readFile(bundlePath, 'utf8');
   // Distinct tokens (a push of the token held is a no-op): each lives a second less than the last.

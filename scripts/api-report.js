@@ -5,11 +5,11 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import ts from 'typescript';
 
 const ENTRIES = {
-  index: 'access-manager',
-  inspect: 'access-manager/inspect',
-  react: 'access-manager/react',
-  sdks: 'access-manager/sdks',
-  tabs: 'access-manager/tabs',
+  index: 'access-token-manager',
+  inspect: 'access-token-manager/inspect',
+  react: 'access-token-manager/react',
+  sdks: 'access-token-manager/sdks',
+  tabs: 'access-token-manager/tabs',
 };
 // Declarations the entries share (rollup's chunks, named without a hash so the report is stable).
 for (const file of readdirSync(new URL('../dist/', import.meta.url))) {

@@ -3,7 +3,7 @@
 // fragment says what it assumes in an HTML comment right above it, invisible on the page:
 //   <!-- assumes: declare const token: string; -->
 // Each block is its own module (so top-level await works) in node_modules/.cache/readme-check,
-// inside the package, so that 'access-manager' resolves to the build as it does for a user.
+// inside the package, so that 'access-token-manager' resolves to the build as it does for a user.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import ts from 'typescript';
 

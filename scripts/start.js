@@ -26,7 +26,7 @@ if (!existsSync(join(root, 'dist/index.js'))) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-// With real credentials, the page creates the real SDK clients through access-manager/sdks: they
+// With real credentials, the page creates the real SDK clients through access-token-manager/sdks: they
 // are bundled once here (esbuild, a dev dependency) and served as /real-sdks.js.
 let realSdks = null;
 if (!credentials().demo) {
@@ -36,7 +36,7 @@ if (!credentials().demo) {
       contents: `export { Client as ConversationsClient } from '@twilio/conversations';
         export { SyncClient } from 'twilio-sync';
         export { Device } from '@twilio/voice-sdk';
-        export { conversations, sync, voice } from 'access-manager/sdks';`,
+        export { conversations, sync, voice } from 'access-token-manager/sdks';`,
       resolveDir: root,
     },
     bundle: true,
@@ -109,7 +109,7 @@ const server = createServer(async (req, res) => {
 
 server.listen(port, '127.0.0.1', () => {
   const { demo } = credentials();
-  console.log(`access-manager demo: http://127.0.0.1:${server.address().port}/`);
+  console.log(`access-token-manager demo: http://127.0.0.1:${server.address().port}/`);
   console.log(
     demo
       ? 'Using the embedded demo credentials (tokens decode and validate here; Twilio would refuse them).\n' +

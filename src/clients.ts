@@ -66,7 +66,7 @@ export interface TokenClient {
   readonly name?: string | undefined;
   /**
    * Called once by `register`; the function it returns is called once when the client is
-   * unregistered or the manager destroyed. Adapters (`access-manager/sdks`) listen to their SDK here.
+   * unregistered or the manager destroyed. Adapters (`access-token-manager/sdks`) listen to their SDK here.
    */
   attach?(host: TokenClientHost): () => void;
 }
@@ -316,7 +316,7 @@ export interface ReadRegisterOptions {
 
 /**
  * Reads the options of `register` once, at the call, each falling back to what the client
- * presets (an adapter of `access-manager/sdks` does): nothing read can throw untyped.
+ * presets (an adapter of `access-token-manager/sdks` does): nothing read can throw untyped.
  * @throws {@link AccessTokenError} `invalid-argument` naming the option that is wrong.
  */
 export function readRegisterOptions(

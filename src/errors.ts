@@ -3,7 +3,7 @@
  *
  * Each reason is stable: apps may switch on it. Each has a platform error code, and words for its
  * cause and remedy (see {@link describeReason}), so the core's errors (in development builds) and
- * the `access-manager/inspect` report say the same thing in the same words.
+ * the `access-token-manager/inspect` report say the same thing in the same words.
  */
 export type AccessTokenErrorReason =
   | 'not-a-string'
@@ -223,11 +223,11 @@ const CODES: Partial<Record<AccessTokenErrorReason, number>> = {
 
 /** Where the full explanation of every reason is, for the short messages of production builds. */
 const TROUBLESHOOTING =
-  'See https://www.npmjs.com/package/access-manager#troubleshooting or run npx access-manager inspect.';
+  'See https://www.npmjs.com/package/access-token-manager#troubleshooting or run npx access-token-manager inspect.';
 
 /**
  * @internal The code, cause and remedy of a reason in full words, in every build:
- * `access-manager/inspect` words its findings with it, and development builds their errors.
+ * `access-token-manager/inspect` words its findings with it, and development builds their errors.
  */
 export function wordReason(
   reason: AccessTokenErrorReason,
@@ -283,7 +283,7 @@ function wordsInDevelopment(
 /**
  * The platform code, the cause in words, and the remedy for one reason: the parts of an
  * {@link AccessTokenError}'s message. In a production build, the cause names the reason and the
- * code, and the remedy says where the full words are (`access-manager/inspect` always has them).
+ * code, and the remedy says where the full words are (`access-token-manager/inspect` always has them).
  *
  * @param reason - why the token was refused.
  * @param facts - printable facts that make the wording concrete.
@@ -341,7 +341,7 @@ export class AccessTokenError extends Error {
   readonly reason: AccessTokenErrorReason;
   /**
    * What to change, and where. Also the last sentence of `message`. In a production build, where
-   * to read it: the README's Troubleshooting section, or `npx access-manager inspect`.
+   * to read it: the README's Troubleshooting section, or `npx access-token-manager inspect`.
    */
   readonly remedy: string;
   /** The printable facts the message was built from. */
@@ -367,11 +367,11 @@ export class AccessTokenError extends Error {
   }
 }
 
-/** Adds every problem of a refused token to its error: set by `access-manager/inspect` when it loads. */
+/** Adds every problem of a refused token to its error: set by `access-token-manager/inspect` when it loads. */
 type FindingsHook = (error: AccessTokenError, token: unknown, nowMs: number | undefined) => void;
 let addFindings: FindingsHook | undefined;
 
-/** @internal Called once by the `access-manager/inspect` entry, so refused tokens carry findings. */
+/** @internal Called once by the `access-token-manager/inspect` entry, so refused tokens carry findings. */
 export const setTokenInspector = (hook: FindingsHook): void => {
   addFindings = hook;
 };

@@ -47,7 +47,7 @@ export function admitToken(
     decoded = decodeWithoutFindings(token, { nowMs: false });
     skewMs = checkDecodedTimes(decoded, nowMs);
   } catch (error) {
-    // With access-manager/inspect loaded, the error lists every finding, judged by this clock.
+    // With access-token-manager/inspect loaded, the error lists every finding, judged by this clock.
     throw attachFindings(error, token, nowMs);
   }
   if (held) {

@@ -45,11 +45,11 @@ export interface AccessManagerOptions {
   retry?: RetryOptions;
   /**
    * Shares one token across the open tabs of this origin: one tab fetches each new token and the
-   * others adopt it. Made by `tabSharing(key)` from the opt-in entry `access-manager/tabs`, with
+   * others adopt it. Made by `tabSharing(key)` from the opt-in entry `access-token-manager/tabs`, with
    * a key that differs per signed-in user. Where the browser lacks Web Locks or
    * BroadcastChannel, each tab fetches its own.
    * @example
-   * import { tabSharing } from 'access-manager/tabs';
+   * import { tabSharing } from 'access-token-manager/tabs';
    * new AccessManager(null, { tokenProvider, shareAcrossTabs: tabSharing('my-app:' + userId) });
    */
   shareAcrossTabs?: TokenSharing;
@@ -83,7 +83,7 @@ export function resolveOptions(options: AccessManagerOptions): ResolvedOptions {
     // A string was the option's value before tab sharing became its own entry.
     throw invalidOption(
       'shareAcrossTabs',
-      "tabSharing(key) from import { tabSharing } from 'access-manager/tabs'",
+      "tabSharing(key) from import { tabSharing } from 'access-token-manager/tabs'",
       shareAcrossTabs,
     );
   }

@@ -1,6 +1,6 @@
 /**
  * The plugin interface through which a manager shares its refreshes with other managers (the
- * app's other tabs). The core defines only this shape: `access-manager/tabs` implements it with
+ * app's other tabs). The core defines only this shape: `access-token-manager/tabs` implements it with
  * Web Locks and a BroadcastChannel, so an app that does not share tabs ships none of that.
  */
 import type { Clock } from './clock';
@@ -85,10 +85,10 @@ export interface SharedRefresh {
 }
 
 /**
- * What the `shareAcrossTabs` option takes: made by `tabSharing(key)` from `access-manager/tabs`.
+ * What the `shareAcrossTabs` option takes: made by `tabSharing(key)` from `access-token-manager/tabs`.
  *
  * @example
- * import { tabSharing } from 'access-manager/tabs';
+ * import { tabSharing } from 'access-token-manager/tabs';
  * new AccessManager(null, { tokenProvider, shareAcrossTabs: tabSharing('my-app:' + userId) });
  */
 export interface TokenSharing {

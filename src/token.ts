@@ -183,7 +183,7 @@ function readTimes(decoded: unknown): Pick<DecodedAccessToken, 'issuedAt' | 'not
 
 /**
  * @internal Receives each fault {@link checkToken} finds. {@link decodeAccessToken}'s throws it as
- * an {@link AccessTokenError}, so the checks stop at the first; `access-manager/inspect`'s
+ * an {@link AccessTokenError}, so the checks stop at the first; `access-token-manager/inspect`'s
  * collects it and the checks go on.
  */
 export type FaultSink = (reason: AccessTokenErrorReason, facts?: AccessTokenErrorFacts) => void;
@@ -291,7 +291,7 @@ function checkPayload(payload: Record<string, unknown>, nowMs: number | false, f
  * header field, iss, sub, exp, grants, lifetime, expiry, nbf (the last two unless `nowMs` is
  * `false`). With a `fault` that throws, the checks stop at the first problem; with one that
  * returns, they go on wherever a later check can still be made (each part that decodes is
- * checked), which is how `access-manager/inspect` lists every problem in the core's own words.
+ * checked), which is how `access-token-manager/inspect` lists every problem in the core's own words.
  *
  * @param input - what was passed as a token.
  * @param nowMs - the local time to judge the times against, or `false` to skip those checks.

@@ -8,7 +8,7 @@ import {
   describeReason,
   formatDuration,
   type AccessTokenErrorReason,
-} from 'access-manager';
+} from 'access-token-manager';
 import { mintToken } from './support/tokens.js';
 import { HOSTILE, UNREADABLE, badInputs, revokedProxy, unreadableOptions } from './support/hostile.js';
 import { HOUR, fakeClock, mintAt, settle, useFakeTime } from './support/time.js';

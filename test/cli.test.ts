@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { mintToken, signatureOf } from './support/tokens.js';
 
 // The CLI runs the build, as users get it: `npm run build` first.
-const BIN = fileURLToPath(new URL('../bin/access-manager.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../bin/access-token-manager.js', import.meta.url));
 const BUILD = fileURLToPath(new URL('../dist/inspect.js', import.meta.url));
 const ESCAPE = '\u001b[';
 
@@ -15,7 +15,7 @@ interface Run {
   stderr: string;
 }
 
-/** Runs `node bin/access-manager.js …args` in a child process, with `input` on standard input. */
+/** Runs `node bin/access-token-manager.js …args` in a child process, with `input` on standard input. */
 function cli(args: string[], input = '', env: Record<string, string> = {}): Run {
   const { status, stdout, stderr } = spawnSync(process.execPath, [BIN, ...args], {
     input,
@@ -30,7 +30,7 @@ beforeAll(() => {
   if (!existsSync(BUILD)) throw new Error('test/cli.test.ts runs the build: run `npm run build` first.');
 });
 
-describe('access-manager inspect', () => {
+describe('access-token-manager inspect', () => {
   it('prints a readable report and exits 0 for a good token', () => {
     const token = mintToken({ grants: ['chat'] });
     const { status, stdout } = cli(['inspect', token]);
@@ -139,7 +139,7 @@ describe('access-manager inspect', () => {
   it('shows help with --help and exits 0', () => {
     const { status, stdout } = cli(['--help']);
     expect(status).toBe(0);
-    expect(stdout).toContain('Usage: access-manager inspect [token | -] [options]');
+    expect(stdout).toContain('Usage: access-token-manager inspect [token | -] [options]');
     expect(stdout).toContain('--json');
     expect(cli(['inspect', '-h']).status).toBe(0);
   });
@@ -156,7 +156,7 @@ describe('access-manager inspect', () => {
       const { status, stdout, stderr } = cli(args);
       expect(status, args.join(' ')).toBe(64);
       expect(stdout).toBe('');
-      expect(stderr).toMatch(/^access-manager: /);
+      expect(stderr).toMatch(/^access-token-manager: /);
       expect(stderr).not.toContain(token.split('.')[1]);
     }
   });

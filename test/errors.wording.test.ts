@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AccessTokenError, decodeAccessToken, describeReason } from 'access-manager';
-import { inspectAccessToken } from 'access-manager/inspect';
+import { AccessTokenError, decodeAccessToken, describeReason } from 'access-token-manager';
+import { inspectAccessToken } from 'access-token-manager/inspect';
 
 // Node reads process.env.NODE_ENV when an error is made, as a bundler's replacement would fix it
 // at build time; test/bundlers/run.js checks the builds themselves.
 const POINTER =
-  'See https://www.npmjs.com/package/access-manager#troubleshooting or run npx access-manager inspect.';
+  'See https://www.npmjs.com/package/access-token-manager#troubleshooting or run npx access-token-manager inspect.';
 
 const refusal = (): AccessTokenError => {
   try {

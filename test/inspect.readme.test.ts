@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { describeReason, type AccessTokenErrorReason } from 'access-manager';
+import { describeReason, type AccessTokenErrorReason } from 'access-token-manager';
 
 const read = (path: string): string => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
 

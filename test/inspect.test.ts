@@ -1,13 +1,13 @@
 import twilio from 'twilio';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { AccessManager, AccessTokenError, decodeAccessToken } from 'access-manager';
+import { AccessManager, AccessTokenError, decodeAccessToken } from 'access-token-manager';
 import {
   formatInspection,
   inspectAccessToken,
   type Finding,
   type InspectAccessTokenOptions,
-} from 'access-manager/inspect';
+} from 'access-token-manager/inspect';
 import {
   ACCOUNT_SID,
   API_KEY_SECRET,
@@ -670,7 +670,7 @@ describe(inspectAccessToken, () => {
   });
 });
 
-describe('AccessTokenError with access-manager/inspect loaded', () => {
+describe('AccessTokenError with access-token-manager/inspect loaded', () => {
   it('carries every finding about the refused token', () => {
     const token = craftToken(goodPayload({ iss: ACCOUNT_SID, exp: T0_SECONDS + 2 * 86_400 }));
     let thrown: unknown;
@@ -707,7 +707,7 @@ describe('AccessTokenError with access-manager/inspect loaded', () => {
   });
 });
 
-describe('AccessManager with access-manager/inspect loaded', () => {
+describe('AccessManager with access-token-manager/inspect loaded', () => {
   it('rejects an expired token with an error that carries the findings', async () => {
     const token = mintToken({ ttl: 3600 });
     vi.setSystemTime(T0 + 2 * HOUR);

@@ -1,8 +1,8 @@
-// What an adapter (a client with attach(host), as access-manager/sdks makes them) can and cannot do
+// What an adapter (a client with attach(host), as access-token-manager/sdks makes them) can and cannot do
 // to the manager: a broken adapter never breaks register() or destroy(), and an SDK's word counts
 // only for the token it holds, while it is registered, and once per token.
 import { describe, expect, it, vi } from 'vitest';
-import { AccessManager, AccessTokenError, type TokenClientHost } from 'access-manager';
+import { AccessManager, AccessTokenError, type TokenClientHost } from 'access-token-manager';
 import { recordingClient } from './support/clients.js';
 import { SECOND, fakeClock, settle, useFakeTime } from './support/time.js';
 import { mintToken } from './support/tokens.js';

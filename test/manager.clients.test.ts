@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { AccessManager, AccessTokenError, type TokenClient } from 'access-manager';
+import { AccessManager, AccessTokenError, type TokenClient } from 'access-token-manager';
 import { craftToken, goodPayload, mintToken, without } from './support/tokens.js';
 import { recordingClient } from './support/clients.js';
 import { HOUR, SECOND, T0, deferred, mintAt, settle, useFakeTime } from './support/time.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { AccessManager, AccessTokenError } from 'access-manager';
+import { AccessManager, AccessTokenError } from 'access-token-manager';
 import { craftToken, goodPayload, mintToken, without } from './support/tokens.js';
 import { HOUR, MINUTE, SECOND, T0, advanceTo, fakeClock, mintAt, useFakeTime } from './support/time.js';
 

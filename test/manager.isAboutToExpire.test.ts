@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AccessManager } from 'access-manager';
+import { AccessManager } from 'access-token-manager';
 import { mintToken } from './support/tokens.js';
 import { MINUTE, SECOND, advanceTo, mintAt, useFakeTime } from './support/time.js';
 

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { AccessManager, AccessTokenError } from 'access-manager';
+import { AccessManager, AccessTokenError } from 'access-token-manager';
 import { mintToken } from './support/tokens.js';
 import { MINUTE, SECOND, mintAt, settle, useFakeTime } from './support/time.js';
 

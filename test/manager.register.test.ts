@@ -5,7 +5,7 @@ import {
   type TokenClient,
   type TokenClientHost,
   type TokenProviderContext,
-} from 'access-manager';
+} from 'access-token-manager';
 import { mintToken } from './support/tokens.js';
 import { recordingClient } from './support/clients.js';
 import { SECOND, settle, useFakeTime } from './support/time.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { AccessManager, AccessTokenError } from 'access-manager';
+import { AccessManager, AccessTokenError } from 'access-token-manager';
 import {
   ACCOUNT_SID,
   API_KEY_SID,

@@ -3,7 +3,7 @@
 // the app hands new tokens. One client never holds up or changes what the others get.
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { AccessManager, AccessTokenError, type TokenClient } from 'access-manager';
+import { AccessManager, AccessTokenError, type TokenClient } from 'access-token-manager';
 import { craftToken, goodPayload } from './support/tokens.js';
 import { HOUR, SECOND, useFakeTime } from './support/time.js';
 import { startRun } from './support/simulation.js';

@@ -4,7 +4,7 @@
 // token from inside tokenAboutToExpire is issue 10, item 2.
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { AccessManager } from 'access-manager';
+import { AccessManager } from 'access-token-manager';
 import { HOUR, MINUTE, fakeClock, useFakeTime } from './support/time.js';
 import { DAY, freshToken, seedRandom, startRun } from './support/simulation.js';
 

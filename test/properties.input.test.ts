@@ -1,6 +1,6 @@
 // Property: whatever a public function or option is given (any JSON-like or exotic value, a
 // revoked Proxy, throwing getters or toString), it returns or throws an AccessTokenError with a
-// numeric code and a reason: never a foreign exception. With access-manager/inspect loaded, so the
+// numeric code and a reason: never a foreign exception. With access-token-manager/inspect loaded, so the
 // inspector's findings are computed for every refusal too.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -12,8 +12,8 @@ import {
   describeInput,
   describeReason,
   formatDuration,
-} from 'access-manager';
-import 'access-manager/inspect';
+} from 'access-token-manager';
+import 'access-token-manager/inspect';
 import { mintToken } from './support/tokens.js';
 import { HOSTILE, expectTypedOutcome } from './support/hostile.js';
 import { fakeClock, settle, useFakeTime } from './support/time.js';

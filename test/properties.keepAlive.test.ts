@@ -5,7 +5,7 @@
 // the shrunk run of any failure.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AccessManager, type TokenProvider } from 'access-manager';
+import { AccessManager, type TokenProvider } from 'access-token-manager';
 import { HOUR, MINUTE, SECOND, fakeClock, useFakeTime } from './support/time.js';
 import {
   DAY,

@@ -3,7 +3,7 @@
 // moment, from outside or from inside one of its listeners; then time goes on.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AccessManager, type AccessManagerEventName, type TokenProvider } from 'access-manager';
+import { AccessManager, type AccessManagerEventName, type TokenProvider } from 'access-token-manager';
 import { HOUR, fakeClock, useFakeTime } from './support/time.js';
 import {
   DAY,

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { AccessManager, AccessTokenError } from 'access-manager';
+import { AccessManager, AccessTokenError } from 'access-token-manager';
 import { mintToken } from './support/tokens.js';
 import { HOUR, MINUTE, SECOND, advance, fakeClock, settle, useFakeTime } from './support/time.js';
 

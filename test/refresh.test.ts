@@ -5,8 +5,8 @@ import {
   type AccessManagerEvents,
   type AccessManagerOptions,
   type Clock,
-} from 'access-manager';
-import { tabSharing } from 'access-manager/tabs';
+} from 'access-token-manager';
+import { tabSharing } from 'access-token-manager/tabs';
 import { craftToken, goodPayload, mintToken } from './support/tokens.js';
 import {
   HOUR as HOUR_MS,

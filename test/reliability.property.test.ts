@@ -4,8 +4,8 @@
 // destroy() at random moments from random places. Each property names what it pins.
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { AccessManager, type AccessManagerEventName } from 'access-manager';
-import { tabSharing } from 'access-manager/tabs';
+import { AccessManager, type AccessManagerEventName } from 'access-token-manager';
+import { tabSharing } from 'access-token-manager/tabs';
 import { fakeTabs } from './support/tabs.js';
 import {
   HOUR,

@@ -1,8 +1,8 @@
 // The scenarios of issue #10 (items 1, 2, 3 and 6), each replayed as the issue tells it, on the
 // fake clock. The same promises are pinned over random simulated days in reliability.property.test.ts.
 import { describe, expect, it, vi } from 'vitest';
-import { AccessManager, type AccessTokenError } from 'access-manager';
-import { tabSharing } from 'access-manager/tabs';
+import { AccessManager, type AccessTokenError } from 'access-token-manager';
+import { tabSharing } from 'access-token-manager/tabs';
 import { fakeTabs } from './support/tabs.js';
 import {
   HOUR,

@@ -1,8 +1,8 @@
 // Tab sharing as apps meet it: tokens from other tabs, destroy() while a tab waits for its peers,
 // and a failing token server seen from several tabs.
 import { describe, expect, it, vi } from 'vitest';
-import { AccessManager, AccessTokenError } from 'access-manager';
-import { tabSharing } from 'access-manager/tabs';
+import { AccessManager, AccessTokenError } from 'access-token-manager';
+import { tabSharing } from 'access-token-manager/tabs';
 import { mintToken } from './support/tokens.js';
 import { asyncLockGrants, fakeTabs } from './support/tabs.js';
 import { HOUR, MINUTE, SECOND, advance, fakeClock, mintAt, settle, useFakeTime } from './support/time.js';

@@ -1,9 +1,9 @@
-// access-manager/tabs as an entry: how an app turns tab sharing on, and what it is told when it
+// access-token-manager/tabs as an entry: how an app turns tab sharing on, and what it is told when it
 // passes the option's old form. The sharing itself (one fetch, peers, failures) is pinned in
 // refresh.test.ts and tabs.sharing.test.ts.
 import { describe, expect, it, vi } from 'vitest';
-import { AccessManager, AccessTokenError, type SharingHost } from 'access-manager';
-import { tabSharing } from 'access-manager/tabs';
+import { AccessManager, AccessTokenError, type SharingHost } from 'access-token-manager';
+import { tabSharing } from 'access-token-manager/tabs';
 import { fakeTabs } from './support/tabs.js';
 import { fakeClock, settle, useFakeTime } from './support/time.js';
 import { mintToken } from './support/tokens.js';
@@ -102,14 +102,14 @@ describe(tabSharing, () => {
 
 describe(AccessManager, () => {
   describe('shareAcrossTabs', () => {
-    it('refuses a string key (the option before access-manager/tabs) and shows the import', () => {
+    it('refuses a string key (the option before access-token-manager/tabs) and shows the import', () => {
       const error = thrownBy(() => new AccessManager(null, { shareAcrossTabs: 'my-app:alice' as never }));
 
       expect(error).toBeInstanceOf(AccessTokenError);
       expect(error.reason).toBe('invalid-argument');
       expect(error.facts.field).toBe('options.shareAcrossTabs');
-      expect(error.facts.expected).toContain("import { tabSharing } from 'access-manager/tabs'");
-      expect(error.message).toContain("import { tabSharing } from 'access-manager/tabs'");
+      expect(error.facts.expected).toContain("import { tabSharing } from 'access-token-manager/tabs'");
+      expect(error.message).toContain("import { tabSharing } from 'access-token-manager/tabs'");
       expect(error.message).not.toContain('my-app:alice');
     });
   });

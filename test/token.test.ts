@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { AccessManager, AccessTokenError, MAX_TOKEN_LENGTH, decodeAccessToken } from 'access-manager';
+import { AccessManager, AccessTokenError, MAX_TOKEN_LENGTH, decodeAccessToken } from 'access-token-manager';
 import {
   ACCOUNT_SID,
   API_KEY_SID,

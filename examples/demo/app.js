@@ -1,8 +1,8 @@
 // The demo page: one AccessManager, two simulated SDK clients (or, with real TWILIO_* credentials,
-// the real Conversations, Sync and Voice clients through access-manager/sdks), and every event in
+// the real Conversations, Sync and Voice clients through access-token-manager/sdks), and every event in
 // a log.
-import { AccessManager } from 'access-manager';
-import { tabSharing } from 'access-manager/tabs';
+import { AccessManager } from 'access-token-manager';
+import { tabSharing } from 'access-token-manager/tabs';
 
 const $ = (id) => document.getElementById(id);
 let manager = null;
@@ -87,7 +87,7 @@ function start() {
   const identity = $('identity').value;
   manager = new AccessManager(null, {
     tokenProvider: fetchToken,
-    shareAcrossTabs: tabSharing(`access-manager-demo:${identity}`),
+    shareAcrossTabs: tabSharing(`access-token-manager-demo:${identity}`),
   });
   if (real) {
     startRealClients().catch((error) => log(`Real SDK clients: ${error.message}`, 'error'));
@@ -126,7 +126,7 @@ async function renderMinted() {
 
 async function inspect() {
   try {
-    const { inspectAccessToken, formatInspection } = await import('access-manager/inspect');
+    const { inspectAccessToken, formatInspection } = await import('access-token-manager/inspect');
     $('inspect-output').textContent = formatInspection(inspectAccessToken($('inspect-input').value));
   } catch (error) {
     $('inspect-output').textContent = `The inspect entry is not available: ${error.message}`;
@@ -146,6 +146,6 @@ setInterval(renderClients, 1000);
 const { demo } = await (await fetch('/mode')).json();
 real = !demo;
 $('mode').textContent = real
-  ? 'Real credentials: the Conversations, Sync and Voice clients below are the real SDKs, registered through access-manager/sdks.'
+  ? 'Real credentials: the Conversations, Sync and Voice clients below are the real SDKs, registered through access-token-manager/sdks.'
   : 'Demo credentials: Twilio would refuse these tokens, so the two clients are simulated (set TWILIO_ACCOUNT_SID, TWILIO_API_KEY and TWILIO_API_SECRET for the real SDKs).';
 start();

@@ -1,7 +1,12 @@
 // The page: the token's status with a live countdown, the controls, a simulated Voice device made
 // by useClient, the timeline of each token's life, and the event log.
 import { useState } from 'react';
-import { useAccessManager, useAccessManagerEvent, useAccessToken, useClient } from 'access-manager/react';
+import {
+  useAccessManager,
+  useAccessManagerEvent,
+  useAccessToken,
+  useClient,
+} from 'access-token-manager/react';
 import { record, useActivity } from './activity.js';
 import { Timeline } from './Timeline.jsx';
 import { useNow } from './useNow.js';
@@ -144,7 +149,7 @@ function Log() {
 export function App({ aboutToExpireMs, ttlSeconds }) {
   return (
     <main>
-      <h1>access-manager/react</h1>
+      <h1>access-token-manager/react</h1>
       <p className="muted">
         One <code>AccessManager</code> owned by <code>&lt;AccessManagerProvider&gt;</code> (in StrictMode), a{' '}
         {ttlSeconds} s token from <code>npm start</code>&apos;s token server, warned about and refreshed{' '}

@@ -1,6 +1,6 @@
 // Each token's life drawn in SVG, from the activity record: when it was issued, when the warning
 // was due, when the provider was asked for the next one, when it expires, failed attempts, and now.
-import { decodeAccessToken } from 'access-manager';
+import { decodeAccessToken } from 'access-token-manager';
 import { useActivity } from './activity.js';
 import { useNow } from './useNow.js';
 

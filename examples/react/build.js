@@ -7,10 +7,10 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The package's built entries, as an app that installed it would import them. */
 const useTheBuild = {
-  name: 'access-manager-from-dist',
+  name: 'access-token-manager-from-dist',
   setup(esbuild) {
-    esbuild.onResolve({ filter: /^access-manager(\/react)?$/ }, ({ path }) => ({
-      path: `${root}dist/${path === 'access-manager' ? 'index' : 'react'}.js`,
+    esbuild.onResolve({ filter: /^access-token-manager(\/react)?$/ }, ({ path }) => ({
+      path: `${root}dist/${path === 'access-token-manager' ? 'index' : 'react'}.js`,
     }));
   },
 };

@@ -3,7 +3,7 @@
 // one token request (the token server's count is on the page).
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { AccessManagerProvider } from 'access-manager/react';
+import { AccessManagerProvider } from 'access-token-manager/react';
 import { App } from './App.jsx';
 import { record } from './activity.js';
 

@@ -1,4 +1,4 @@
-// The access-manager/inspect entry. Loading it has one side effect, on purpose: errors thrown by
+// The access-token-manager/inspect entry. Loading it has one side effect, on purpose: errors thrown by
 // decodeAccessToken then carry the findings (error.findings), listing every problem of the token.
 import { setTokenInspector } from '../errors';
 import type { Finding } from './finding';
@@ -9,7 +9,7 @@ import { inspectAccessToken } from './inspect';
 declare module '../errors' {
   interface AccessTokenError {
     /**
-     * Every problem found in the token, not just the first, when `access-manager/inspect` is
+     * Every problem found in the token, not just the first, when `access-token-manager/inspect` is
      * loaded (it fills this in for errors thrown by `decodeAccessToken`); otherwise `undefined`.
      */
     findings?: readonly Finding[];

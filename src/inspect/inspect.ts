@@ -175,7 +175,7 @@ function inspect(input: unknown, options: InspectAccessTokenOptions): AccessToke
  * @param options - `now`: the time to judge against; `forSdk`: the SDK or SDKs it is meant for.
  * @returns the decoded header and payload, the times, the findings and the verdict. Never throws.
  * @example
- * import { inspectAccessToken } from 'access-manager/inspect';
+ * import { inspectAccessToken } from 'access-token-manager/inspect';
  *
  * const { status, findings, times } = inspectAccessToken(token, { forSdk: 'voice' });
  * console.log(times.left);

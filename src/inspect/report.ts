@@ -32,7 +32,7 @@ const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' :
  * @param options - `color`: use ANSI colours.
  * @returns the report, lines separated by `\n`, ending with a newline.
  * @example
- * import { formatInspection, inspectAccessToken } from 'access-manager/inspect';
+ * import { formatInspection, inspectAccessToken } from 'access-token-manager/inspect';
  *
  * console.log(formatInspection(inspectAccessToken(token), { color: process.stdout.isTTY }));
  */

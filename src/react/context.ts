@@ -1,5 +1,5 @@
 import { createContext, useContext, useEffect, useLayoutEffect } from 'react';
-import { AccessTokenError } from 'access-manager';
+import { AccessTokenError } from 'access-token-manager';
 import type { ManagerStore } from './store';
 
 /** The store of the nearest {@link AccessManagerProvider}. */

@@ -1,10 +1,10 @@
 'use client';
 /**
- * React bindings: `access-manager/react`. A provider and hooks over the public
+ * React bindings: `access-token-manager/react`. A provider and hooks over the public
  * {@link AccessManager} API; React 18 or later.
  *
  * @example
- * import { AccessManagerProvider, useAccessToken } from 'access-manager/react';
+ * import { AccessManagerProvider, useAccessToken } from 'access-token-manager/react';
  *
  * @packageDocumentation
  */

@@ -1,5 +1,5 @@
 import { createElement, useMemo, useRef, type ReactNode } from 'react';
-import { AccessManager, AccessTokenError, type AccessManagerOptions } from 'access-manager';
+import { AccessManager, AccessTokenError, type AccessManagerOptions } from 'access-token-manager';
 import { ManagerContext, useBrowserLayoutEffect } from './context';
 import { ManagerStore } from './store';
 

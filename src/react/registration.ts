@@ -1,9 +1,9 @@
-import type { RegisterOptions, TokenClient } from 'access-manager';
+import type { RegisterOptions, TokenClient } from 'access-token-manager';
 
 /**
  * How {@link useRegisterClient} and {@link useClient} register a client: the manager's
  * `register` options, and an optional adapter that turns the SDK's object into what `register`
- * takes (such as `voice` from `access-manager/sdks`).
+ * takes (such as `voice` from `access-token-manager/sdks`).
  *
  * @typeParam C - the SDK's client type.
  * @example

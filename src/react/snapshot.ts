@@ -1,4 +1,4 @@
-import type { AccessManager, AccessTokenError } from 'access-manager';
+import type { AccessManager, AccessTokenError } from 'access-token-manager';
 
 /**
  * Where the token stands:

@@ -1,4 +1,4 @@
-import { AccessManager, browserClock, type AccessTokenError } from 'access-manager';
+import { AccessManager, browserClock, type AccessTokenError } from 'access-token-manager';
 import { Kept } from './kept';
 import { EMPTY_SNAPSHOT, readSnapshot, type AccessTokenSnapshot } from './snapshot';
 

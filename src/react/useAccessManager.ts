@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import type { AccessManager } from 'access-manager';
+import type { AccessManager } from 'access-token-manager';
 import { useManagerStore } from './context';
 
 /**

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import type { AccessManagerEventName, AccessManagerEvents } from 'access-manager';
+import type { AccessManagerEventName, AccessManagerEvents } from 'access-token-manager';
 import { useManagerStore } from './context';
 import { useLatest } from './latest';
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { AccessManager } from 'access-manager';
+import type { AccessManager } from 'access-token-manager';
 import { useManagerStore } from './context';
 import { Kept } from './kept';
 import { useLatest } from './latest';

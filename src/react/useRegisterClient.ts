@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import type { TokenClient } from 'access-manager';
+import type { TokenClient } from 'access-token-manager';
 import { useManagerStore } from './context';
 import { useLatest } from './latest';
 import { registerClient, type ClientRegistration } from './registration';
@@ -17,7 +17,7 @@ import { registerClient, type ClientRegistration } from './registration';
  * const [client, setClient] = useState<ConversationsClient | null>(null);
  * useRegisterClient(client, { requires: 'chat', name: 'conversations' });
  * @example
- * useRegisterClient(device, { adapter: voice }); // access-manager/sdks
+ * useRegisterClient(device, { adapter: voice }); // access-token-manager/sdks
  */
 export function useRegisterClient(
   client: TokenClient | null | undefined,

@@ -1,4 +1,4 @@
-import type { TokenClient } from 'access-manager';
+import type { TokenClient } from 'access-token-manager';
 import { twilsockAdapter, type TwilsockClient } from './twilsock';
 
 /**

@@ -1,4 +1,4 @@
-import type { RequiredGrant, TokenClient, TokenClientHost } from 'access-manager';
+import type { RequiredGrant, TokenClient, TokenClientHost } from 'access-token-manager';
 
 /**
  * The part of a Conversations, Sync or Chat client the adapters use. All three keep their

@@ -1,4 +1,4 @@
-import type { TokenClient, TokenClientHost } from 'access-manager';
+import type { TokenClient, TokenClientHost } from 'access-token-manager';
 
 /**
  * What the adapter reads of an error a Device emits (a `TwilioError`).

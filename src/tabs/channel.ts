@@ -3,7 +3,7 @@
  * fetches, and a BroadcastChannel hands its token to the others. Tokens travel in memory only:
  * nothing is ever written to localStorage, sessionStorage, cookies or IndexedDB.
  */
-import type { SharingHost } from 'access-manager';
+import type { SharingHost } from 'access-token-manager';
 
 type TabMessage =
   { type: 'token'; token: string } | { type: 'request' } | { type: 'failed'; retryAtMs: number };
@@ -45,7 +45,7 @@ export class TabChannel {
     onToken: (token: string) => boolean,
   ) {
     this.#host = host;
-    this.#lockName = `access-manager:${key}`;
+    this.#lockName = `access-token-manager:${key}`;
     this.#locks = locks;
     this.#channel = new BroadcastChannel(this.#lockName);
     this.#channel.onmessage = ({ data }: MessageEvent<TabMessage>) => {

@@ -13,7 +13,7 @@ import {
   type SharedToken,
   type SharingHost,
   type TokenSharing,
-} from 'access-manager';
+} from 'access-token-manager';
 import { TabChannel } from './channel';
 
 // How long a new tab waits for another tab to hand it a token before it fetches its own.
@@ -124,8 +124,8 @@ function worthAdopting(token: string, held: SharedToken | null): boolean {
  * @returns the value of the `shareAcrossTabs` option.
  * @throws `AccessTokenError` `invalid-argument` for a key that is not a non-empty string.
  * @example
- * import { AccessManager } from 'access-manager';
- * import { tabSharing } from 'access-manager/tabs';
+ * import { AccessManager } from 'access-token-manager';
+ * import { tabSharing } from 'access-token-manager/tabs';
  *
  * const manager = new AccessManager(null, { tokenProvider, shareAcrossTabs: tabSharing('my-app:' + userId) });
  */

@@ -7,7 +7,12 @@ import { launchChromium } from './harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
-const specs = (await readdir(here)).filter((file) => file.endsWith('.spec.js')).sort();
+// SPEC=tabs,sdks runs only the specs whose file names contain one of those words (while developing).
+const only = process.env.SPEC?.split(',').filter(Boolean) ?? [];
+const specs = (await readdir(here))
+  .filter((file) => file.endsWith('.spec.js'))
+  .filter((file) => only.length === 0 || only.some((word) => file.includes(word)))
+  .sort();
 
 const browser = await launchChromium();
 let passed = 0;

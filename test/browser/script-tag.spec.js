@@ -15,7 +15,7 @@ export default async function run({ browser, root }) {
     '/smoke.html': (_req, res) =>
       res
         .writeHead(200, { 'content-type': 'text/html' })
-        .end('<!doctype html><script src="/dist/access-manager.min.js"></script>'),
+        .end('<!doctype html><script src="/dist/access-token-manager.min.js"></script>'),
     // Minted when the page asks, so page-load time never eats into the 3 s before the warning.
     '/token': (_req, res) =>
       res

@@ -1,6 +1,6 @@
 // Minimal fakes of the servers behind the published Twilio SDKs, answered inside the test through
 // Playwright's page.routeWebSocket, and the page bundle (esbuild) of the real SDKs with
-// access-manager and its sdks entry. Enough for each socket to connect, take a new token, and send
+// access-token-manager and its sdks entry. Enough for each socket to connect, take a new token, and send
 // a token warning; nothing else of the products is faked.
 import { build } from 'esbuild';
 import { mkdtemp, readFile } from 'node:fs/promises';
@@ -20,8 +20,8 @@ export async function bundleSdks(root) {
         import { SyncClient } from 'twilio-sync';
         import { Client as ChatClient } from 'twilio-chat';
         import { Device } from '@twilio/voice-sdk';
-        import { AccessManager } from 'access-manager';
-        import { chat, conversations, sync, voice } from 'access-manager/sdks';
+        import { AccessManager } from 'access-token-manager';
+        import { chat, conversations, sync, voice } from 'access-token-manager/sdks';
         window.SDK = { ConversationsClient, SyncClient, ChatClient, Device, AccessManager, chat, conversations, sync, voice };
       `,
       resolveDir: root,

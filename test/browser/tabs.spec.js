@@ -16,9 +16,9 @@ const WAIT_MS = 6_000;
 
 const PAGE = `<!doctype html>
 <meta charset="utf-8">
-<title>access-manager tabs</title>
-<script src="/dist/access-manager.min.js"></script>
-<script src="/dist/access-manager-tabs.min.js"></script>
+<title>access-token-manager tabs</title>
+<script src="/dist/access-token-manager.min.js"></script>
+<script src="/dist/access-token-manager-tabs.min.js"></script>
 <script>
   window.start = () => {
     const log = { expired: 0, refreshFailed: [], tokenErrors: [] };

@@ -26,8 +26,8 @@ const WAKE_TYPES = ['resume', 'focus', 'pageshow', 'online', 'visibilitychange']
 
 const PAGE = `<!doctype html>
 <meta charset="utf-8">
-<title>access-manager wake</title>
-<script src="/dist/access-manager.min.js"></script>
+<title>access-token-manager wake</title>
+<script src="/dist/access-token-manager.min.js"></script>
 <script>
   window.log = [];
   window.pageErrors = [];

@@ -1,14 +1,14 @@
 // How an AccessTokenError is worded where the browser loads the package without a bundler:
 // an ES module from a static path (import map for jwt-decode and mitt, as a CDN would rewrite
 // them) must not crash on the missing `process` and gets the short message; the development <script> build
-// (dist/access-manager.js) has the full wording, the production one (.min.js) the short message.
+// (dist/access-token-manager.js) has the full wording, the production one (.min.js) the short message.
 import assert from 'node:assert/strict';
 import { serve } from './harness.js';
 
 export const name = 'error wording without a bundler: module script short, <script> dev full and min short';
 
 const SHORT =
-  /^malformed \(code 20101\), worded in development builds\. See https:\/\/www\.npmjs\.com\/package\/access-manager#troubleshooting/;
+  /^malformed \(code 20101\), worded in development builds\. See https:\/\/www\.npmjs\.com\/package\/access-token-manager#troubleshooting/;
 const FULL =
   /^Expected a JWT \(three base64url parts\), got a string of 11 characters in 1 part\. In your client code/;
 
@@ -32,8 +32,8 @@ const SCRIPT = (file) => `<script src="/dist/${file}"></script>
 export default async function run({ browser, root }) {
   const server = await serve(root, {
     '/module.html': page(MODULE),
-    '/development.html': page(SCRIPT('access-manager.js')),
-    '/production.html': page(SCRIPT('access-manager.min.js')),
+    '/development.html': page(SCRIPT('access-token-manager.js')),
+    '/production.html': page(SCRIPT('access-token-manager.min.js')),
   });
   const tab = await browser.newPage();
   const pageErrors = [];

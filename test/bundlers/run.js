@@ -28,11 +28,11 @@ const FULL =
   'In your client code, pass the token as minted: no quotes, Bearer, spaces, or error page.';
 const SHORT =
   '20101 malformed malformed (code 20101), worded in development builds. ' +
-  'See https://www.npmjs.com/package/access-manager#troubleshooting or run npx access-manager inspect.';
+  'See https://www.npmjs.com/package/access-token-manager#troubleshooting or run npx access-token-manager inspect.';
 // What the wording weighs at least, min+gzip: a production bundle is lighter by this much.
 const WORDING_MIN_BYTES = 700;
 
-const APP = `import { AccessManager, decodeAccessToken } from 'access-manager';
+const APP = `import { AccessManager, decodeAccessToken } from 'access-token-manager';
 try {
   decodeAccessToken('not a token');
 } catch (error) {
@@ -40,9 +40,9 @@ try {
 }
 `;
 
-const dir = mkdtempSync(join(tmpdir(), 'access-manager-bundlers-'));
+const dir = mkdtempSync(join(tmpdir(), 'access-token-manager-bundlers-'));
 mkdirSync(join(dir, 'node_modules'));
-symlinkSync(root, join(dir, 'node_modules', 'access-manager'), 'dir');
+symlinkSync(root, join(dir, 'node_modules', 'access-token-manager'), 'dir');
 writeFileSync(join(dir, 'app.js'), APP);
 const entry = join(dir, 'app.js');
 const out = (name) => join(dir, 'out', name);
@@ -198,10 +198,10 @@ try {
   await check('Node with NODE_ENV=production: short messages', () => {
     assert.equal(run(['--input-type=module', '-e', APP], { NODE_ENV: 'production' }), SHORT);
   });
-  await check('access-manager/inspect in a production build: full wording', async () => {
+  await check('access-token-manager/inspect in a production build: full wording', async () => {
     writeFileSync(
       join(dir, 'inspect.js'),
-      `import { inspectAccessToken } from 'access-manager/inspect';
+      `import { inspectAccessToken } from 'access-token-manager/inspect';
 console.log(inspectAccessToken('not a token').findings[0].message);`,
     );
     const outfile = out('inspect-production.js');
@@ -218,13 +218,20 @@ console.log(inspectAccessToken('not a token').findings[0].message);`,
       'Expected a JWT (three base64url parts), got a string of 11 characters in 1 part.',
     );
   });
-  await check('<script> builds: dist/access-manager.js full, dist/access-manager.min.js short', () => {
-    const development = readFileSync(join(root, 'dist', 'access-manager.js'), 'utf8');
-    const production = readFileSync(join(root, 'dist', 'access-manager.min.js'), 'utf8');
-    assert.ok(development.includes(WORDING), 'dist/access-manager.js lacks the wording');
-    assert.equal(production.includes(WORDING), false, 'dist/access-manager.min.js holds the wording');
-    assert.equal(/process\.env/.test(development + production), false, 'a <script> build reads process.env');
-  });
+  await check(
+    '<script> builds: dist/access-token-manager.js full, dist/access-token-manager.min.js short',
+    () => {
+      const development = readFileSync(join(root, 'dist', 'access-token-manager.js'), 'utf8');
+      const production = readFileSync(join(root, 'dist', 'access-token-manager.min.js'), 'utf8');
+      assert.ok(development.includes(WORDING), 'dist/access-token-manager.js lacks the wording');
+      assert.equal(production.includes(WORDING), false, 'dist/access-token-manager.min.js holds the wording');
+      assert.equal(
+        /process\.env/.test(development + production),
+        false,
+        'a <script> build reads process.env',
+      );
+    },
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

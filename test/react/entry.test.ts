@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 const built = (file: string) => new URL(`../../dist/${file}`, import.meta.url);
 
-describe('the access-manager/react build', () => {
+describe('the access-token-manager/react build', () => {
   it.skipIf(!existsSync(built('react.js')))(
     "starts with 'use client' and imports the core by its public name, so an app bundles one copy",
     () => {
@@ -11,7 +11,7 @@ describe('the access-manager/react build', () => {
         const code = readFileSync(built(file), 'utf8');
         expect(code.startsWith("'use client';")).toBe(true);
         const imported = [...code.matchAll(/(?:from |require\()'([^']+)'/g)].map((match) => match[1]);
-        expect(new Set(imported)).toEqual(new Set(['react', 'access-manager']));
+        expect(new Set(imported)).toEqual(new Set(['react', 'access-token-manager']));
       }
     },
   );

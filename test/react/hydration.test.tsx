@@ -4,7 +4,7 @@ import { act } from '@testing-library/react';
 import { StrictMode } from 'react';
 import { hydrateRoot } from 'react-dom/client';
 import { renderToString } from 'react-dom/server';
-import { AccessManagerProvider, useAccessToken } from 'access-manager/react';
+import { AccessManagerProvider, useAccessToken } from 'access-token-manager/react';
 import { mintToken } from '../support/tokens.js';
 import { useFakeTime } from '../support/time.js';
 import { providerOf } from './support.js';

@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import { describe, expect, it, vi } from 'vitest';
 import { render } from '@testing-library/react';
-import { AccessManager, AccessTokenError } from 'access-manager';
-import { AccessManagerProvider, useAccessManager, useAccessToken } from 'access-manager/react';
+import { AccessManager, AccessTokenError } from 'access-token-manager';
+import { AccessManagerProvider, useAccessManager, useAccessToken } from 'access-token-manager/react';
 import { mintToken } from '../support/tokens.js';
 import { fakeClock, useFakeTime } from '../support/time.js';
 import { probe, providerOf, renderOwned, renderWith, settleInAct } from './support.js';

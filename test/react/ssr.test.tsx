@@ -1,8 +1,8 @@
 // @vitest-environment node
 import { describe, expect, it, vi } from 'vitest';
 import { renderToString } from 'react-dom/server';
-import { AccessManager } from 'access-manager';
-import { tabSharing } from 'access-manager/tabs';
+import { AccessManager } from 'access-token-manager';
+import { tabSharing } from 'access-token-manager/tabs';
 import {
   AccessManagerProvider,
   useAccessManager,
@@ -10,7 +10,7 @@ import {
   useAccessToken,
   useClient,
   useRegisterClient,
-} from 'access-manager/react';
+} from 'access-token-manager/react';
 import { mintToken } from '../support/tokens.js';
 import { useFakeTime } from '../support/time.js';
 

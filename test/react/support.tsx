@@ -5,8 +5,8 @@
 import { StrictMode, type ReactNode } from 'react';
 import { act, render } from '@testing-library/react';
 import { vi } from 'vitest';
-import { AccessManager, type AccessManagerOptions } from 'access-manager';
-import { AccessManagerProvider } from 'access-manager/react';
+import { AccessManager, type AccessManagerOptions } from 'access-token-manager';
+import { AccessManagerProvider } from 'access-token-manager/react';
 
 /** Renders `ui` under a provider that owns its manager, in StrictMode unless `strict` is false. */
 export function renderOwned(

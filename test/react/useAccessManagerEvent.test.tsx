@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import { describe, expect, it, vi } from 'vitest';
 import { act } from '@testing-library/react';
-import { AccessManager } from 'access-manager';
-import { AccessManagerProvider, useAccessManagerEvent } from 'access-manager/react';
+import { AccessManager } from 'access-token-manager';
+import { AccessManagerProvider, useAccessManagerEvent } from 'access-token-manager/react';
 import { mintToken } from '../support/tokens.js';
 import { mintAt, SECOND, useFakeTime } from '../support/time.js';
 import { renderWith, settleInAct } from './support.js';

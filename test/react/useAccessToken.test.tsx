@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
 import { act } from '@testing-library/react';
-import { AccessManager, type TokenClient } from 'access-manager';
-import { useAccessToken } from 'access-manager/react';
+import { AccessManager, type TokenClient } from 'access-token-manager';
+import { useAccessToken } from 'access-token-manager/react';
 import { mintToken } from '../support/tokens.js';
 import { MINUTE, SECOND, advanceTo, deferred, mintAt, useFakeTime } from '../support/time.js';
 import { advanceInAct, probe, providerOf, renderOwned, renderWith, settleInAct } from './support.js';

@@ -2,8 +2,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { act, render } from '@testing-library/react';
 import { Component, type ReactNode } from 'react';
-import { AccessManager, type TokenClient } from 'access-manager';
-import { AccessManagerProvider, useClient, type UseClientOptions } from 'access-manager/react';
+import { AccessManager, type TokenClient } from 'access-token-manager';
+import { AccessManagerProvider, useClient, type UseClientOptions } from 'access-token-manager/react';
 import { mintToken } from '../support/tokens.js';
 import { HOUR, mintAt, SECOND, useFakeTime } from '../support/time.js';
 import { probe, providerOf, renderOwned, renderWith, settleInAct } from './support.js';
@@ -97,7 +97,7 @@ describe(useClient, () => {
   });
 
   it('registers through an adapter and returns the SDK object itself', async () => {
-    // A Device-like object without updateToken, and a duck-typed adapter like access-manager/sdks's voice().
+    // A Device-like object without updateToken, and a duck-typed adapter like access-token-manager/sdks's voice().
     const device = { token: '', destroyed: false };
     const adapter = vi.fn((d: typeof device): TokenClient & { requires: 'voice' } => ({
       requires: 'voice',

@@ -1,8 +1,12 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
 import { act } from '@testing-library/react';
-import { AccessManager, type TokenClient } from 'access-manager';
-import { AccessManagerProvider, useRegisterClient, type ClientRegistration } from 'access-manager/react';
+import { AccessManager, type TokenClient } from 'access-token-manager';
+import {
+  AccessManagerProvider,
+  useRegisterClient,
+  type ClientRegistration,
+} from 'access-token-manager/react';
 import { recordingClient } from '../support/clients.js';
 import { mintToken } from '../support/tokens.js';
 import { mintAt, SECOND, useFakeTime } from '../support/time.js';
@@ -22,7 +26,7 @@ function fakeDevice() {
 }
 type FakeDevice = ReturnType<typeof fakeDevice>;
 
-/** A duck-typed adapter in the shape of access-manager/sdks: it presets requires and name. */
+/** A duck-typed adapter in the shape of access-token-manager/sdks: it presets requires and name. */
 const fakeVoice = (device: FakeDevice): TokenClient & { requires: 'voice'; name: string } => ({
   requires: 'voice',
   name: 'voice',

@@ -1,6 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import { AccessManager, AccessTokenError, type TokenClient, type TokenProviderContext } from 'access-manager';
-import { chat, conversations, sync } from 'access-manager/sdks';
+import {
+  AccessManager,
+  AccessTokenError,
+  type TokenClient,
+  type TokenProviderContext,
+} from 'access-token-manager';
+import { chat, conversations, sync } from 'access-token-manager/sdks';
 import { mintToken } from '../support/tokens.js';
 import { MINUTE, SECOND, settle, useFakeTime } from '../support/time.js';
 import { FakeTwilsockClient } from './fakes.js';

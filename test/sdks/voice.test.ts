@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { AccessManager, AccessTokenError, type TokenProviderContext } from 'access-manager';
-import { voice } from 'access-manager/sdks';
+import { AccessManager, AccessTokenError, type TokenProviderContext } from 'access-token-manager';
+import { voice } from 'access-token-manager/sdks';
 import { mintToken } from '../support/tokens.js';
 import { SECOND, settle, useFakeTime } from '../support/time.js';
 import { FakeDevice, FakeTwilioError } from './fakes.js';

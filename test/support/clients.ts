@@ -1,6 +1,6 @@
 /** Token clients for the vitest suites. */
 import { vi } from 'vitest';
-import type { TokenClient } from 'access-manager';
+import type { TokenClient } from 'access-token-manager';
 
 /** A client that records the tokens it is handed and takes each at once. */
 export function recordingClient() {

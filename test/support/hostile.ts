@@ -1,6 +1,6 @@
 /** Inputs that break code which reads them carelessly, for the suites that pin typed refusals. */
 import { expect } from 'vitest';
-import { AccessTokenError } from 'access-manager';
+import { AccessTokenError } from 'access-token-manager';
 
 const boom = (): never => {
   throw new Error('read me and I throw');

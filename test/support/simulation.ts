@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { expect, vi } from 'vitest';
-import type { AccessManager, TokenProvider } from 'access-manager';
+import type { AccessManager, TokenProvider } from 'access-token-manager';
 import { craftToken, goodPayload } from './tokens.js';
 import { MINUTE, SECOND, T0 } from './time.js';
 

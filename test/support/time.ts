@@ -3,7 +3,7 @@
  * there, tokens minted at other moments, a fake {@link Clock}, and helpers to let time and promises run.
  */
 import { afterEach, beforeEach, vi } from 'vitest';
-import type { Clock, TimerHandle } from 'access-manager';
+import type { Clock, TimerHandle } from 'access-token-manager';
 import { mintToken } from './tokens.js';
 
 /** What the fake clock reads when each test starts. */

@@ -1,6 +1,6 @@
-// Type tests of access-manager/react, checked by `tsc --noEmit` (never run): usages that must
+// Type tests of access-token-manager/react, checked by `tsc --noEmit` (never run): usages that must
 // compile, and misuses, each under @ts-expect-error, that must not.
-import { AccessManager, type TokenClient } from 'access-manager';
+import { AccessManager, type TokenClient } from 'access-token-manager';
 import {
   AccessManagerProvider,
   useAccessManager,
@@ -10,7 +10,7 @@ import {
   useRegisterClient,
   type AccessTokenSnapshot,
   type AccessTokenStatus,
-} from 'access-manager/react';
+} from 'access-token-manager/react';
 
 declare const manager: AccessManager;
 declare const device: { destroy(): void; updateToken(token: string): void };

@@ -1,5 +1,5 @@
-import type { AccessManagerOptions } from 'access-manager';
-import { AccessManagerProvider, useAccessToken, useClient } from 'access-manager/react';
+import type { AccessManagerOptions } from 'access-token-manager';
+import { AccessManagerProvider, useAccessToken, useClient } from 'access-token-manager/react';
 import { Device } from '@twilio/voice-sdk';
 
 const options: AccessManagerOptions = {

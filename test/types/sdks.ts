@@ -3,8 +3,8 @@ import { Client as ConversationsClient } from '@twilio/conversations';
 import { SyncClient } from 'twilio-sync';
 import { Client as ChatClient } from 'twilio-chat';
 import { Device } from '@twilio/voice-sdk';
-import { AccessManager, type TokenClient } from 'access-manager';
-import { chat, conversations, sync, voice } from 'access-manager/sdks';
+import { AccessManager, type TokenClient } from 'access-token-manager';
+import { chat, conversations, sync, voice } from 'access-token-manager/sdks';
 
 declare const manager: AccessManager;
 declare const token: string;

@@ -6,8 +6,8 @@ import {
   decodeAccessToken,
   type AccessManagerOptions,
   type TokenClient,
-} from 'access-manager';
-import { tabSharing } from 'access-manager/tabs';
+} from 'access-token-manager';
+import { tabSharing } from 'access-token-manager/tabs';
 
 declare const token: string;
 declare const conversationsClient: { updateToken(token: string): Promise<unknown> };

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// access-manager inspect: explains a Twilio access token on the command line. The token comes
+// access-token-manager inspect: explains a Twilio access token on the command line. The token comes
 // from an argument or, to keep it out of shell history, from standard input. The report never
 // shows the signature. Exit code: 0 ok, 1 warnings, 2 errors, 64 wrong usage.
 import { parseArgs } from 'node:util';
@@ -7,15 +7,15 @@ import { formatInspection, inspectAccessToken, SDK_NAMES } from '../dist/inspect
 
 const EXIT = { ok: 0, warning: 1, error: 2, usage: 64 };
 
-const HELP = `Usage: access-manager inspect [token | -] [options]
+const HELP = `Usage: access-token-manager inspect [token | -] [options]
 
 Explains a Twilio access token: decodes it (never showing the signature), puts its
 times into words, and lists every problem with its cause and remedy.
 
 The token is read from standard input when it is "-" or left out, which keeps it out
 of your shell history:
-  echo "$TOKEN" | npx access-manager inspect
-  pbpaste | npx access-manager inspect --for voice
+  echo "$TOKEN" | npx access-token-manager inspect
+  pbpaste | npx access-token-manager inspect --for voice
 
 Options:
   --json               print the inspection as JSON
@@ -108,7 +108,9 @@ async function main(argv) {
   let token = options.token;
   if (token === undefined || token === '-') {
     if (token === undefined && process.stdin.isTTY) {
-      throw new UsageError('Give the token on standard input (echo "$TOKEN" | access-manager inspect).');
+      throw new UsageError(
+        'Give the token on standard input (echo "$TOKEN" | access-token-manager inspect).',
+      );
     }
     token = await readStandardInput();
   } else if (process.stderr.isTTY) {
@@ -136,7 +138,7 @@ main(process.argv.slice(2)).then(
   },
   (error) => {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`access-manager: ${error.message}\n`);
+    process.stderr.write(`access-token-manager: ${error.message}\n`);
     process.exitCode = EXIT.usage;
   },
 );
