@@ -29,7 +29,7 @@ function describeSid(value: unknown): string {
  * (`invalid-subject`, `invalid-issuer`: code 20103).
  */
 function checkSids(accountSid: unknown, apiKeySid: unknown): void {
-  const swapped = 'an API key SID in accountSid and the Account SID in apiKeySid: the two are swapped';
+  const swapped = 'an API key SID: accountSid and apiKeySid are swapped';
   if (typeof accountSid !== 'string' || !ACCOUNT_SID.test(accountSid)) {
     const isKey = typeof accountSid === 'string' && API_KEY_SID.test(accountSid);
     throw new AccessTokenError('invalid-subject', {

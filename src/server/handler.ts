@@ -102,6 +102,21 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
   const { credentials, ttlSeconds, authorize, onError } = readTokenHandlerOptions(options);
   const sign = createSigner(credentials);
 
+  /** Calls authorize; a result that cannot even be awaited (a revoked Proxy) is refused typed. */
+  const callAuthorize = (request: Request): unknown => {
+    const returned: unknown = authorize(request);
+    try {
+      if (typeof returned === 'object' && returned !== null) void Reflect.get(returned, 'then');
+    } catch {
+      throw invalidServerOption(
+        'authorize()',
+        '{ identity, grants } or null',
+        'a value that could not be read',
+      );
+    }
+    return returned;
+  };
+
   const fail = (error: unknown, request: Request): Response => {
     try {
       onError(error, request);
@@ -117,7 +132,7 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
     }
     let result: unknown;
     try {
-      result = await authorize(request);
+      result = await callAuthorize(request);
     } catch (error) {
       return fail(error, request);
     }
