@@ -66,7 +66,7 @@ try {
     .map((key) => (key === '.' ? name : `${name}/${key.slice(2)}`));
   assert.deepEqual(
     specifiers.sort(),
-    [name, `${name}/inspect`, `${name}/react`, `${name}/sdks`, `${name}/tabs`].sort(),
+    [name, `${name}/inspect`, `${name}/react`, `${name}/sdks`, `${name}/server`, `${name}/tabs`].sort(),
   );
 
   const esm = specifiers.map((s, i) => `import * as m${i} from '${s}';`).join('\n');

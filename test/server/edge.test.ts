@@ -116,7 +116,29 @@ describe('createTokenHandler in an edge runtime', () => {
   });
 });
 
-describe('the server entry sources', () => {
+describe('the server entry, apart from the browser entries', () => {
+  it('is the only entry that loads jose: no other source file imports it or src/server', () => {
+    const files = readdirSync(new URL('../../src/', import.meta.url), {
+      recursive: true,
+      encoding: 'utf8',
+    }).filter((file) => /\.tsx?$/.test(file) && !file.startsWith('server/'));
+    expect(files.length).toBeGreaterThan(30);
+    for (const file of files) {
+      const source = readFileSync(new URL(`../../src/${file}`, import.meta.url), 'utf8');
+      expect(source, file).not.toMatch(/from ['"](jose|[./]+server)/);
+    }
+  });
+
+  it.runIf(!fromSource)('is the only built file that imports jose', () => {
+    const built = readdirSync(new URL('../../dist/', import.meta.url)).filter((file) => /\.c?js$/.test(file));
+    const withJose = built.filter((file) =>
+      /from ['"]jose['"]|require\(['"]jose['"]\)/.test(
+        readFileSync(new URL(`../../dist/${file}`, import.meta.url), 'utf8'),
+      ),
+    );
+    expect(withJose.sort()).toEqual(['server.cjs', 'server.js']);
+  });
+
   it('import no Node built-in (they would not load at the edge)', () => {
     const dir = new URL('../../src/server/', import.meta.url);
     const files = readdirSync(dir).filter((file) => file.endsWith('.ts'));
