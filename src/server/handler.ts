@@ -82,7 +82,7 @@ function readAuthorization(result: unknown, defaultTtlSeconds: number) {
  *
  * @param options - the credentials, `ttl`, `authorize` and `onError`.
  * @returns the handler.
- * @throws {@link AccessTokenError} for a wrong option: `invalid-subject` (accountSid),
+ * @throws `AccessTokenError` (from `access-token-manager`) for a wrong option: `invalid-subject` (accountSid),
  *   `invalid-issuer` (apiKeySid), `ttl-too-long`, or `invalid-server-option`.
  * @example
  * // app/api/token/route.ts (Next.js)
