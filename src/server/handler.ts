@@ -119,7 +119,9 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
 
   const fail = (error: unknown, request: Request): Response => {
     try {
-      onError(error, request);
+      // An async onError (a logging service) that rejects must not become an unhandled rejection.
+      const reported: unknown = onError(error, request);
+      if (reported instanceof Promise) reported.catch(() => {});
     } catch {
       // The app's reporter failed; the request still gets its 500.
     }

@@ -206,6 +206,30 @@ describe(createTokenHandler, () => {
       expect(log.mock.calls.flat().join(' ')).not.toContain(API_KEY_SECRET);
     });
 
+    it('still answers 500 when an async onError rejects, leaving no unhandled rejection', async () => {
+      const unhandled: unknown[] = [];
+      const collect = (reason: unknown) => unhandled.push(reason);
+      process.on('unhandledRejection', collect);
+      try {
+        const handler = createTokenHandler(
+          options({
+            authorize: () => {
+              throw new Error('first');
+            },
+            onError: async () => {
+              throw new Error('logging service down');
+            },
+          }),
+        );
+
+        expect((await handler(tokenRequest())).status).toBe(500);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(unhandled).toEqual([]);
+      } finally {
+        process.off('unhandledRejection', collect);
+      }
+    });
+
     it('still answers 500 when onError throws too', async () => {
       const handler = createTokenHandler(
         options({
