@@ -26,6 +26,10 @@ export default defineConfig({
         find: /^access-token-manager\/sdks$/,
         replacement: entry(target === 'src' ? 'sdks/index.ts' : 'sdks.js'),
       },
+      {
+        find: /^access-token-manager\/server$/,
+        replacement: entry(target === 'src' ? 'server/index.ts' : 'server.js'),
+      },
     ],
   },
   test: {

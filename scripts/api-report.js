@@ -9,6 +9,7 @@ const ENTRIES = {
   inspect: 'access-token-manager/inspect',
   react: 'access-token-manager/react',
   sdks: 'access-token-manager/sdks',
+  server: 'access-token-manager/server',
   tabs: 'access-token-manager/tabs',
 };
 // Declarations the entries share (rollup's chunks, named without a hash so the report is stable).

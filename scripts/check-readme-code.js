@@ -18,8 +18,10 @@ for (const match of readme.matchAll(pattern)) {
   const [, assumes = '', , code] = match;
   const line = readme.slice(0, match.index + match[0].indexOf('```')).split('\n').length;
   const file = new URL(`block-line-${line}.ts`, dir);
-  // The preamble goes on the first line, so the block's own lines keep their numbers + 1.
-  writeFileSync(file, `${assumes} export {};\n${code}`);
+  // The preamble goes on the first line, so the block's own lines keep their numbers + 1; a
+  // `/// <reference …/>` it starts with gets a line of its own (a comment runs to the line's end).
+  const preamble = assumes.replace(/^((?:\/\/\/ <reference [^>]*\/>\s*)+)/, (refs) => `${refs.trim()}\n`);
+  writeFileSync(file, `${preamble} export {};\n${code}`);
   blocks.push({ line, path: file.pathname });
 }
 

@@ -7,7 +7,6 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { credentials, mintDemoToken } from './token-server.js';
 import { buildReactExample } from '../examples/react/build.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -20,10 +19,21 @@ const TYPES = {
   '.map': 'application/json',
 };
 
-if (!existsSync(join(root, 'dist/index.js'))) {
+if (!existsSync(join(root, 'dist/index.js')) || !existsSync(join(root, 'dist/server.js'))) {
   console.log('Building the package first (npm run build)…');
   const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
+}
+// After the build: the token route is access-token-manager/server's handler.
+const { createDemoTokenHandler, credentials, sendFetchResponse, toFetchRequest } =
+  await import('./token-server.js');
+// Made once, at startup: a wrong TWILIO_* value stops the server here, with its remedy.
+let tokenHandler;
+try {
+  tokenHandler = createDemoTokenHandler();
+} catch (error) {
+  console.error(`Cannot mint tokens with these credentials: ${error.message}`);
+  process.exit(1);
 }
 
 // With real credentials, the page creates the real SDK clients through access-token-manager/sdks: they
@@ -63,12 +73,9 @@ const server = createServer(async (req, res) => {
       failNextRequests -= 1;
       return res.writeHead(503, { 'content-type': 'text/html' }).end('<h1>503 Service Unavailable</h1>');
     }
-    const ttlSeconds = Math.min(Math.max(Number(url.searchParams.get('ttl') ?? 3600) || 3600, 180), 86_400);
-    const identity = (url.searchParams.get('identity') ?? 'demo_user').replace(/[^\w]/g, '_').slice(0, 64);
-    tokensMinted += 1;
-    return res
-      .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
-      .end(JSON.stringify({ token: mintDemoToken({ identity, ttlSeconds }), identity }));
+    const response = await tokenHandler(toFetchRequest(req));
+    if (response.ok) tokensMinted += 1;
+    return sendFetchResponse(response, res);
   }
   if (url.pathname === '/fail' && req.method === 'POST') {
     failNextRequests = Number(url.searchParams.get('count') ?? 3);

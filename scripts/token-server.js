@@ -1,14 +1,13 @@
-// The demo's token server: mints real Twilio access tokens with the official helper library.
-// Demo credentials are the embedded default (tokens that decode and validate, but that Twilio
-// itself would refuse); real ones come from the environment.
-import twilio from 'twilio';
-
-const { AccessToken } = twilio.jwt;
+// The demo's token route: access-token-manager/server's createTokenHandler, as an app would use it
+// (the demo dogfoods the entry). Demo credentials are the embedded default (tokens that decode and
+// validate, but that Twilio itself would refuse); real ones come from the environment.
+import { createTokenHandler } from 'access-token-manager/server';
 
 const DEMO = {
-  accountSid: 'AC' + '00000000000000000000000000000000'.replace(/0/g, 'd'),
-  apiKeySid: 'SK' + '00000000000000000000000000000000'.replace(/0/g, 'e'),
-  apiKeySecret: 'demo-secret-not-for-production',
+  accountSid: 'AC' + 'd'.repeat(32),
+  apiKeySid: 'SK' + 'e'.repeat(32),
+  // The shape of a real secret (32 letters and digits), which the handler checks.
+  apiKeySecret: 'demoSecretNotForProductionUse000',
 };
 
 /** The credentials in use: TWILIO_ACCOUNT_SID, TWILIO_API_KEY and TWILIO_API_SECRET, or the demo ones. */
@@ -26,24 +25,56 @@ export function credentials(env = process.env) {
 }
 
 /**
- * Mints a token with Conversations (chat) and Voice grants.
- * @param {{ identity: string, ttlSeconds: number }} request
+ * The demo's handler: tokens with Conversations (chat) and Voice grants. The demo has no sign-in,
+ * so its authorize takes the identity and the ttl from the query string (`?identity=…&ttl=…`): a
+ * demo only. An app's authorize reads the identity from its own session, never from the request.
+ * A wrong TWILIO_* value throws here, when the server starts, with its remedy.
  */
-export function mintDemoToken({ identity, ttlSeconds }, creds = credentials()) {
-  const token = new AccessToken(creds.accountSid, creds.apiKeySid, creds.apiKeySecret, {
-    identity,
-    ttl: ttlSeconds,
+export function createDemoTokenHandler(creds = credentials(), env = process.env) {
+  const { accountSid, apiKeySid, apiKeySecret } = creds;
+  return createTokenHandler({
+    accountSid,
+    apiKeySid,
+    apiKeySecret,
+    authorize: (request) => {
+      const query = new URL(request.url).searchParams;
+      const ttl = Math.min(Math.max(Number(query.get('ttl') ?? 3600) || 3600, 180), 86_400);
+      return {
+        identity: (query.get('identity') || 'demo_user').replace(/[^\w]/g, '_').slice(0, 64),
+        ttl: Math.round(ttl),
+        grants: {
+          conversations: { serviceSid: env.TWILIO_CONVERSATIONS_SERVICE_SID ?? 'IS' + 'a'.repeat(32) },
+          voice: {
+            outgoingApplicationSid: env.TWILIO_TWIML_APP_SID ?? 'AP' + 'b'.repeat(32),
+            incomingAllow: true,
+          },
+        },
+      };
+    },
   });
-  token.addGrant(
-    new AccessToken.ChatGrant({
-      serviceSid: process.env.TWILIO_CONVERSATIONS_SERVICE_SID ?? 'IS' + 'a'.repeat(32),
-    }),
-  );
-  token.addGrant(
-    new AccessToken.VoiceGrant({
-      outgoingApplicationSid: process.env.TWILIO_TWIML_APP_SID ?? 'AP' + 'b'.repeat(32),
-      incomingAllow: true,
-    }),
-  );
-  return token.toJwt();
+}
+
+/**
+ * Node's request as a Fetch-API Request, for a handler such as createTokenHandler's (the body is
+ * not read: the token route needs none).
+ * @param {import('node:http').IncomingMessage} req
+ */
+export function toFetchRequest(req) {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    for (const item of [value ?? []].flat()) headers.append(name, item);
+  }
+  return new Request(new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`), {
+    method: req.method,
+    headers,
+  });
+}
+
+/**
+ * Writes a Fetch-API Response to Node's response.
+ * @param {Response} response
+ * @param {import('node:http').ServerResponse} res
+ */
+export async function sendFetchResponse(response, res) {
+  res.writeHead(response.status, Object.fromEntries(response.headers)).end(await response.text());
 }

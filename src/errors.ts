@@ -31,7 +31,8 @@ export type AccessTokenErrorReason =
   | 'provider-timeout'
   | 'peer-retrying'
   | 'unchanged'
-  | 'invalid-argument';
+  | 'invalid-argument'
+  | 'invalid-server-option';
 
 /**
  * Facts about a failure that are safe to print: descriptions, field names, times and counts.
@@ -178,6 +179,10 @@ const DESCRIBERS: Record<AccessTokenErrorReason, Describer> = {
   'invalid-argument': (f) => [
     `${f.field} must be ${f.expected}, got ${f.received}.`,
     ON_CLIENT + 'fix the call.',
+  ],
+  'invalid-server-option': (f) => [
+    `${f.field} must be ${f.expected}, got ${f.received}.`,
+    ON_SERVER + 'fix that option of createTokenHandler, or what authorize returns.',
   ],
   destroyed: () => ['This AccessManager was destroyed.', 'Create a new one.'],
   'no-token-provider': () => ['refresh() needs a tokenProvider.', 'Pass the tokenProvider option.'],

@@ -66,7 +66,7 @@ try {
     .map((key) => (key === '.' ? name : `${name}/${key.slice(2)}`));
   assert.deepEqual(
     specifiers.sort(),
-    [name, `${name}/inspect`, `${name}/react`, `${name}/sdks`, `${name}/tabs`].sort(),
+    [name, `${name}/inspect`, `${name}/react`, `${name}/sdks`, `${name}/server`, `${name}/tabs`].sort(),
   );
 
   const esm = specifiers.map((s, i) => `import * as m${i} from '${s}';`).join('\n');
@@ -108,6 +108,19 @@ try {
     'a bundler resolves every entry by the new name',
   );
 
+  // The server entry mints with its own runtime dependency (jose), installed with the tarball.
+  writeFileSync(
+    join(app, 'server.mjs'),
+    `import { createTokenHandler } from '${name}/server';
+const handler = createTokenHandler({
+  accountSid: 'AC' + 'a'.repeat(32), apiKeySid: 'SK' + 'b'.repeat(32), apiKeySecret: 'c'.repeat(32),
+  authorize: () => ({ identity: 'alice', grants: { video: {} } }),
+});
+const response = await handler(new Request('http://localhost/token'));
+console.log(response.status, typeof (await response.json()).token);\n`,
+  );
+  assert.deepEqual(run('server.mjs'), ['200 string'], 'the installed server entry mints a token');
+
   const token = makeToken();
   const cli = spawnSync('npx', ['--no-install', name, 'inspect', '--json'], {
     cwd: app,
@@ -119,7 +132,7 @@ try {
   assert.ok(report.findings.some((finding) => finding.reason === 'expired'));
   assert.ok(!cli.stdout.includes(token.split('.')[2]), 'the report never shows the signature');
   console.log(
-    `installed package: ${specifiers.length} entries by name in ESM, CJS and esbuild; npx ${name} inspect ok`,
+    `installed package: ${specifiers.length} entries by name in ESM, CJS and esbuild; the server entry mints; npx ${name} inspect ok`,
   );
 } finally {
   rmSync(app, { recursive: true, force: true });
