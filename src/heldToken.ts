@@ -25,10 +25,11 @@ export interface CurrentToken extends HeldToken {
 /**
  * Validates `token` to replace `held`.
  *
+ * Its moments are judged by the server's clock as learned from token to token (serverSkew.ts).
  * A token is stale when it was issued before the one held and expires no later: it brings
- * nothing (a cached token). Both are judged by the local clock, each token's own server skew
- * taken out, so a token from a server whose clock runs an hour ahead counts as issued when it
- * arrived: it cannot make its successors from correctly set servers look older for an hour.
+ * nothing (a cached token). Its issue is judged by the skew it shows itself, so a token from a
+ * server whose clock runs an hour ahead counts as issued when it arrived: it cannot make its
+ * successors from correctly set servers look older for an hour.
  *
  * @param token - the new JWT string.
  * @param held - the token held now, or `null`.
