@@ -4,15 +4,18 @@
  */
 import { AccessTokenError, attachFindings } from './errors';
 import type { HeldToken } from './refresh';
-import { expiryDeadlines } from './schedule';
+import { expiryDeadlines, refreshLeadMs } from './schedule';
+import { learnServerSkew, type ServerSkew } from './serverSkew';
 import { checkDecodedTimes, decodeWithoutFindings, type DecodedAccessToken } from './token';
 
 /** Everything the manager knows about the token it holds. */
 export interface CurrentToken extends HeldToken {
   /** When `tokenAboutToExpire` is due, in local milliseconds since the epoch. */
   aboutToExpireAtMs: number;
-  /** When it was issued, by the local clock (iat less the server's skew); `NaN` without iat. */
+  /** When it was issued, by the local clock (iat less the skew it shows itself); `NaN` without iat. */
   issuedAtMs: number;
+  /** What is known of the server's clock: the skew this token is judged by (see serverSkew.ts). */
+  serverSkew: ServerSkew;
   /** `tokenAboutToExpire` and `tokenWillExpire` fired (they are one moment). */
   warned: boolean;
   /** `tokenExpired` fired. */
@@ -22,10 +25,11 @@ export interface CurrentToken extends HeldToken {
 /**
  * Validates `token` to replace `held`.
  *
+ * Its moments are judged by the server's clock as learned from token to token (serverSkew.ts).
  * A token is stale when it was issued before the one held and expires no later: it brings
- * nothing (a cached token). Both are judged by the local clock, each token's own server skew
- * taken out, so a token from a server whose clock runs an hour ahead counts as issued when it
- * arrived: it cannot make its successors from correctly set servers look older for an hour.
+ * nothing (a cached token). Its issue is judged by the skew it shows itself, so a token from a
+ * server whose clock runs an hour ahead counts as issued when it arrived: it cannot make its
+ * successors from correctly set servers look older for an hour.
  *
  * @param token - the new JWT string.
  * @param held - the token held now, or `null`.
@@ -42,10 +46,10 @@ export function admitToken(
   aboutToExpireMs: number,
 ): CurrentToken {
   let decoded: DecodedAccessToken;
-  let skewMs: number;
+  let tokenSkewMs: number;
   try {
     decoded = decodeWithoutFindings(token, { nowMs: false });
-    skewMs = checkDecodedTimes(decoded, nowMs);
+    tokenSkewMs = checkDecodedTimes(decoded, nowMs);
   } catch (error) {
     // With access-token-manager/inspect loaded, the error lists every finding, judged by this clock.
     throw attachFindings(error, token, nowMs);
@@ -54,8 +58,18 @@ export function admitToken(
     if (decoded.accountSid !== held.decoded.accountSid) throw new AccessTokenError('account-changed');
     if (decoded.identity !== held.decoded.identity) throw new AccessTokenError('identity-changed');
   }
-  const deadlines = expiryDeadlines(decoded.expires.getTime(), skewMs, aboutToExpireMs);
-  const issuedAtMs = (decoded.issuedAt?.getTime() ?? NaN) - skewMs;
+  const expMs = decoded.expires.getTime();
+  const leadMs = refreshLeadMs(aboutToExpireMs);
+  // Due: its refresh moment (exp less the lead, by the server's clock) has passed.
+  const serverSkew = learnServerSkew(
+    tokenSkewMs,
+    held?.serverSkew ?? null,
+    (skewMs) => nowMs >= expMs - skewMs - leadMs,
+  );
+  const deadlines = expiryDeadlines(expMs, serverSkew.skewMs, aboutToExpireMs);
+  // By its own skew, not the learned one: a token minted now by a server whose clock was set
+  // back is issued now, never before a token minted while it ran ahead (no stale refusal loop).
+  const issuedAtMs = (decoded.issuedAt?.getTime() ?? NaN) - tokenSkewMs;
   if (held && issuedAtMs < held.issuedAtMs && deadlines.expiresAtMs <= held.expiresAtMs) {
     throw new AccessTokenError('stale', { atMs: decoded.issuedAt!.getTime() });
   }
@@ -64,6 +78,7 @@ export function admitToken(
     decoded,
     ...deadlines,
     issuedAtMs,
+    serverSkew,
     acceptedAtMs: nowMs,
     warned: false,
     expiredFired: false,

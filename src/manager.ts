@@ -13,7 +13,7 @@ import { describeInput, hasMethods, readOptions } from './input';
 import { resolveOptions, type AccessManagerOptions } from './options';
 import type { RefreshFailure } from './provider';
 import { Refresher } from './refresh';
-import { Alarm } from './schedule';
+import { Alarm, alarmStepMs } from './schedule';
 import type { AccessTokenGrants } from './token';
 
 // The events name the manager itself, so they are declared here, beside it: options.ts never
@@ -100,7 +100,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     this.#aboutToExpireMs = settings.aboutToExpireMs;
     this.#clientTimeoutMs = settings.clientTimeoutMs;
     this.#clock = settings.clock;
-    this.#alarm = new Alarm(this.#clock, () => this.#check(false));
+    this.#alarm = new Alarm(this.#clock, alarmStepMs(this.#aboutToExpireMs), () => this.#check(false));
     this.#refresher = new Refresher(
       {
         held: () => this.#current,

@@ -8,8 +8,11 @@ import type { TokenSharing } from './sharing';
 /** Options of {@link AccessManager}. */
 export interface AccessManagerOptions {
   /**
-   * How long before the token expires `tokenAboutToExpire` fires, in milliseconds.
-   * @default 180_000 (three minutes, as the Twilio SDKs do)
+   * How long before the token expires `tokenAboutToExpire` fires, in milliseconds. It also sets
+   * how often the idle manager's timer wakes the page: every `aboutToExpireMs` less a minute (at
+   * least 15 s), so a page awake for this long before exp gets its refresh (or warning) at least
+   * a minute before exp, even after a suspend that sent no wake signal.
+   * @default 180_000 (three minutes, as the Twilio SDKs do: a wake-up every two minutes)
    */
   aboutToExpireMs?: number;
   /**

@@ -14,6 +14,7 @@ import {
   type RetryOptions,
   type TokenProvider,
 } from './provider';
+import { refreshLeadMs } from './schedule';
 import type { SharedAttempt, SharedRefresh, SharedToken, TokenSharing } from './sharing';
 import { wait, whenAborted } from './wait';
 
@@ -57,9 +58,6 @@ export interface RefreshSettings {
   pauseWhenHidden: boolean;
 }
 
-// The provider is asked at the warning, and never less than a minute before exp, so the app does
-// not see tokenExpired while it works, whatever aboutToExpireMs is.
-const MIN_REFRESH_LEAD_MS = 60_000;
 const ignore = (): void => {};
 
 /** Keeps the manager's token alive through its `tokenProvider`; see the module comment. */
@@ -108,7 +106,7 @@ export class Refresher {
    */
   dueAtMs(held: HeldToken): number {
     if (!this.hasProvider) return Infinity;
-    const leadMs = Math.max(this.#settings.aboutToExpireMs, MIN_REFRESH_LEAD_MS);
+    const leadMs = refreshLeadMs(this.#settings.aboutToExpireMs);
     const { acceptedAtMs, expiresAtMs, serverSaidDueAtMs = Infinity } = held;
     return Math.min(
       serverSaidDueAtMs,

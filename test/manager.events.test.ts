@@ -384,18 +384,18 @@ describe(AccessManager, () => {
   describe('timers', () => {
     it('clamps every delay to what setTimeout can hold', () => {
       const { clock, delays } = fakeClock();
-      // No iat, so no lifetime limit applies: exp is 60 days away, and the alarm's first step
-      // (half of what is left, see 'wakes a bounded number of times') is 30 days, over the limit.
+      // No iat, so no lifetime limit applies: exp is 60 days away, the warning 30 days before it,
+      // and the alarm's step (aboutToExpireMs less a minute) is 30 days less a minute, over the limit.
       const exp = (T0 + 60 * DAY) / 1000;
       const token = craftToken(without(goodPayload({ exp }), 'iat'));
 
-      const manager = new AccessManager(token, { clock });
+      const manager = new AccessManager(token, { clock, aboutToExpireMs: 30 * DAY });
       const log = recordExpiryEvents(manager);
 
       expect(delays).toEqual([MAX_TIMER_DELAY_MS]);
-      advanceTo(60 * DAY - 3 * MINUTE - 1);
+      advanceTo(30 * DAY - 1);
       expect(log).toEqual([]);
-      advanceTo(60 * DAY - 3 * MINUTE);
+      advanceTo(30 * DAY);
       expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire']);
       expect(delays.length).toBeGreaterThan(1);
       for (const delayMs of delays) {
@@ -405,18 +405,20 @@ describe(AccessManager, () => {
     });
 
     it('clamps the delays of the default clock too', () => {
-      const exp = (T0 + 30 * DAY) / 1000;
-      const manager = new AccessManager(craftToken(without(goodPayload({ exp }), 'iat')));
+      const exp = (T0 + 60 * DAY) / 1000;
+      const manager = new AccessManager(craftToken(without(goodPayload({ exp }), 'iat')), {
+        aboutToExpireMs: 30 * DAY,
+      });
       const log = recordExpiryEvents(manager);
 
-      // An unclamped 30-day delay would overflow and fire at once.
+      // An unclamped step of 30 days less a minute would overflow and fire at once.
       vi.advanceTimersByTime(SECOND);
       expect(log).toEqual([]);
-      advanceTo(30 * DAY - 3 * MINUTE);
+      advanceTo(30 * DAY);
       expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire']);
     });
 
-    it('keeps at most two timers pending and wakes a bounded number of times while idle', () => {
+    it('keeps at most two timers pending and wakes once per alarm step while idle', () => {
       const { clock, delays } = fakeClock();
       const manager = new AccessManager(mintToken({ ttl: 3600 }), { clock });
       manager.register({ updateToken: () => {} });
@@ -426,10 +428,10 @@ describe(AccessManager, () => {
 
       advanceTo(50 * MINUTE);
 
-      // No polling: the alarm waits half of what is left (57 min to the warning) in each step, so
-      // a timer paused by a suspended machine is late by half the way at most (issue #10).
-      expect(delays.length - armed).toBeGreaterThan(0);
-      expect(delays.length - armed).toBeLessThanOrEqual(Math.ceil(Math.log2(57)));
+      // No polling, and no timer longer than the step (aboutToExpireMs less a minute: 2 minutes),
+      // so a timer paused by a suspended machine fires at most 2 minutes after it wakes (issue #14).
+      expect(delays.length - armed).toBe(25);
+      for (const delayMs of delays) expect(delayMs).toBeLessThanOrEqual(2 * MINUTE);
       expect(vi.getTimerCount()).toBeLessThanOrEqual(2);
     });
 

@@ -95,7 +95,11 @@ async function eventsRun(
     else manager.check();
   }
   if (endMs > Date.now()) await vi.advanceTimersByTimeAsync(endMs - Date.now());
-  // Then every timer left: the last token expires, late alarms ring.
+  // Then until the last token expires (a warning's listener may hand one more, up to 8 days of
+  // them: more alarm steps than runAllTimers' loop limit), then every timer left: late alarms ring.
+  for (let expires = manager.expires; expires && expires.getTime() >= Date.now(); expires = manager.expires) {
+    await vi.advanceTimersByTimeAsync(expires.getTime() - Date.now() + 1);
+  }
   await vi.runAllTimersAsync();
 
   const last = manager.token;

@@ -1,5 +1,5 @@
-// The scenarios of issue #10 (items 1, 2, 3 and 6), each replayed as the issue tells it, on the
-// fake clock. The same promises are pinned over random simulated days in reliability.property.test.ts.
+// The scenarios of issues #10 (items 1, 2, 3 and 6) and #14 (items 1 and 4), each replayed as
+// the issue tells it, on the fake clock. The same promises are pinned over random simulated days in reliability.property.test.ts.
 import { describe, expect, it, vi } from 'vitest';
 import { AccessManager, type AccessTokenError } from 'access-token-manager';
 import { tabSharing } from 'access-token-manager/tabs';
@@ -59,6 +59,83 @@ describe(AccessManager, () => {
       expect(calls[0]).toBeLessThan(20 * MINUTE);
       expect(log).not.toContain('tokenExpired');
       expect(manager.isExpired).toBe(false);
+      manager.destroy();
+    });
+    it('refreshes at the warning: a 60-minute token, the laptop closed from minute 1 to minute 33 (issue #14)', async () => {
+      const { clock } = fakeClock(); // never wakes
+      const calls: number[] = [];
+      const manager = new AccessManager(mintToken({ ttl: 3600 }), {
+        clock,
+        tokenProvider: () => {
+          calls.push(Date.now() - T0);
+          return mintToken({ ttl: 3600 });
+        },
+      });
+      const log = recordEvents(manager);
+
+      await advance(MINUTE);
+      suspend(32 * MINUTE); // the timers stand still; no wake signal follows
+      await advance(27 * MINUTE); // the wall clock reads minute 60: the first token's exp
+
+      // Awake for the last 27 minutes: asked at minute 57, not at 60.5 (a timer armed for 28.5
+      // before the sleep, as the halving alarm did).
+      expect(calls).toEqual([57 * MINUTE]);
+      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire', 'tokenUpdated']);
+      expect(manager.isExpired).toBe(false);
+      manager.destroy();
+    });
+  });
+
+  describe('a server clock that runs ahead, then a cached token (issue #14)', () => {
+    it('refreshes before exp in server time: server an hour ahead, then a token it cached 10 minutes earlier', async () => {
+      const { clock } = fakeClock();
+      const calls: number[] = [];
+      const server = (agoMs: number, ttl: number) => mintAt(Date.now() - T0 + HOUR - agoMs, { ttl });
+      // An hour token from the server; then the one it cached 10 minutes before, living 2 hours;
+      // then fresh ones.
+      const answers = [() => server(10 * MINUTE, 2 * 3600), () => server(0, 3600)];
+      const manager = new AccessManager(server(0, 3600), {
+        clock,
+        tokenProvider: () => {
+          calls.push(Date.now() - T0);
+          return answers[Math.min(calls.length - 1, answers.length - 1)]!();
+        },
+      });
+      const log = recordEvents(manager);
+
+      await advance(57 * MINUTE);
+      expect(calls).toEqual([57 * MINUTE]);
+      // The cached token was minted at minute 47 of our clock (107 by the server's), so it expires
+      // at minute 167 of ours; its own iat would put that at 177.
+      await advance(110 * MINUTE);
+
+      expect(calls).toEqual([57 * MINUTE, 164 * MINUTE]);
+      expect(log).not.toContain('tokenExpired');
+      manager.destroy();
+    });
+
+    it('does not loop when the server clock is set back: the hour it ran ahead is dropped, not kept', async () => {
+      const { clock } = fakeClock();
+      const calls: number[] = [];
+      let aheadMs = HOUR;
+      const manager = new AccessManager(null, {
+        clock,
+        tokenProvider: () => {
+          calls.push(Date.now() - T0);
+          const token = mintAt(Date.now() - T0 + aheadMs, { ttl: 3600 });
+          aheadMs = 0; // the server's clock is corrected after the first token
+          return token;
+        },
+      });
+      const log = recordEvents(manager);
+
+      await advance(4 * HOUR);
+
+      // Under the hour learned first, each token from the corrected server would look expired on
+      // arrival; each is judged by its own iat instead: one call an hour.
+      expect(calls).toEqual([0, 57 * MINUTE, 114 * MINUTE, 171 * MINUTE, 228 * MINUTE]);
+      expect(log).not.toContain('tokenExpired');
+      expect(log).not.toContain('refreshFailed');
       manager.destroy();
     });
   });

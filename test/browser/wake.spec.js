@@ -272,13 +272,13 @@ async function wakeAndDestroy(browser, url) {
 }
 
 /**
- * 5. Suspend with no wake signal (issue #10): a 20-minute token, the machine suspended for 3
- * minutes at minute 1 (setSystemTime: the timers stand still, no event). The alarm waits in
- * halving steps, so the refresh still comes at minute 17, before exp; one long timer would have
- * fired at minute 20, its exp.
+ * 5. Suspend with no wake signal (issue #14): a 60-minute token, the laptop closed from minute 1
+ * to minute 33 (setSystemTime: the timers stand still, no event). The alarm steps at most two
+ * minutes, so the refresh still comes at minute 57, its moment; the halving alarm's timer, armed
+ * at minute 0 for minute 28.5, would have fired at minute 60.5, past exp.
  */
 async function suspendWithoutWake(browser, url, tokenServer) {
-  const token = mintToken({ ttl: 20 * 60 });
+  const token = mintToken({ ttl: 3600 });
   const t0 = Date.now();
   const { context, page, uncaught } = await open(browser, url, { time: t0 });
   try {
@@ -292,7 +292,8 @@ async function suspendWithoutWake(browser, url, tokenServer) {
             refreshTimeoutMs: 10 * 60_000,
             tokenProvider: async ({ reason, signal }) => {
               window.providerCalls.push({ reason, atMinute: (Date.now() - t0) / 60_000 });
-              return (await fetch('/token', { signal, cache: 'no-store' })).text();
+              // The server mints by the real clock, 57 fake minutes behind: two hours, to last.
+              return (await fetch('/token?ttl=7200', { signal, cache: 'no-store' })).text();
             },
           }),
           'm',
@@ -301,8 +302,8 @@ async function suspendWithoutWake(browser, url, tokenServer) {
       { token, t0 },
     );
     await page.clock.runFor('01:00');
-    await page.clock.setSystemTime(t0 + 4 * MINUTE_MS); // 3 minutes asleep, timers held
-    await page.clock.runFor('15:00'); // the wall clock reads minute 19
+    await page.clock.setSystemTime(t0 + 33 * MINUTE_MS); // 32 minutes asleep, timers held
+    await page.clock.runFor('26:00'); // the wall clock reads minute 59
     await page
       .waitForFunction(() => window.log.includes('m tokenUpdated'), null, { timeout: 5_000 })
       .catch(() => {});
@@ -310,8 +311,8 @@ async function suspendWithoutWake(browser, url, tokenServer) {
     assert.equal(state.calls.length, 1, `one provider call before exp: ${JSON.stringify(state)}`);
     assert.equal(state.calls[0].reason, 'about-to-expire');
     assert.ok(
-      state.calls[0].atMinute > 16.9 && state.calls[0].atMinute < 18,
-      `asked at minute 17: ${state.calls[0].atMinute}`,
+      state.calls[0].atMinute > 56.9 && state.calls[0].atMinute < 58,
+      `asked at minute 57: ${state.calls[0].atMinute}`,
     );
     assert.deepEqual(state.log, ['m tokenAboutToExpire', 'm tokenUpdated'], 'no tokenExpired');
     assert.equal(tokenServer.requests, requestsBefore + 1);
@@ -326,9 +327,11 @@ export default async function run({ browser, root }) {
   const tokenServer = { requests: 0, last: null };
   const server = await serve(root, {
     '/wake.html': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE),
-    '/token': (_req, res) => {
+    '/token': (req, res) => {
       tokenServer.requests += 1;
-      tokenServer.last = mintToken({ ttl: 3600 });
+      // ?ttl= for a page whose fake clock runs far ahead of the real one the server mints by.
+      const ttl = Number(new URL(req.url, 'http://localhost').searchParams.get('ttl') ?? 3600);
+      tokenServer.last = mintToken({ ttl });
       res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'no-store' }).end(tokenServer.last);
     },
   });
