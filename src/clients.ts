@@ -143,7 +143,9 @@ export function clientRejected(name: string | undefined, cause: unknown): Access
     // No object, or a hostile one: no code to read.
   }
   const facts =
-    typeof sdkCode === 'number' ? { client: name, sdkCode, platformReason: SDK_TOKEN_CODES[sdkCode] } : { client: name };
+    typeof sdkCode === 'number'
+      ? { client: name, sdkCode, platformReason: SDK_TOKEN_CODES[sdkCode] }
+      : { client: name };
   return new AccessTokenError('client-rejected', facts, { cause });
 }
 

@@ -238,7 +238,9 @@ function codeOf(reason: AccessTokenErrorReason, facts: AccessTokenErrorFacts): n
     // Facts that are no object: the reason's own code (wordReason refuses them in development).
   }
   if (typeof sdkCode === 'number' && sdkCode > 20100 && sdkCode < 20200) return sdkCode;
-  return typeof mapped === 'string' && Object.hasOwn(CODES, mapped) ? (CODES[mapped as AccessTokenErrorReason] ?? 0) : 0;
+  return typeof mapped === 'string' && Object.hasOwn(CODES, mapped)
+    ? (CODES[mapped as AccessTokenErrorReason] ?? 0)
+    : 0;
 }
 
 /** Where the full explanation of every reason is, for the short messages of production builds. */
