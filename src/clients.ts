@@ -95,7 +95,7 @@ export interface RegisterOptions {
   name?: string;
 }
 
-interface Registration extends Recipient {
+export interface Registration extends Recipient {
   detach?: (() => void) | undefined;
   /**
    * Why the client does not hold the newest token pushed, as reported (its SDK's warnings are then
@@ -137,16 +137,18 @@ export interface Delivery {
 export function clientRejected(name: string | undefined, cause: unknown): AccessTokenError {
   let sdkCode: unknown;
   try {
-    const { code, errorCode } = cause as { code?: unknown; errorCode?: unknown };
-    sdkCode = typeof code === 'number' ? code : errorCode;
+    const sdkError = cause as { code?: unknown; errorCode?: unknown };
+    sdkCode = typeof sdkError.code === 'number' ? sdkError.code : sdkError.errorCode;
   } catch {
-    // No object, or a hostile one: no code to read.
+    // No object (or a hostile one): no code to read.
   }
-  const facts =
+  return new AccessTokenError(
+    'client-rejected',
     typeof sdkCode === 'number'
       ? { client: name, sdkCode, platformReason: SDK_TOKEN_CODES[sdkCode] }
-      : { client: name };
-  return new AccessTokenError('client-rejected', facts, { cause });
+      : { client: name },
+    { cause },
+  );
 }
 
 const GRANT_KEYS = ['identity', 'chat', 'ip_messaging', 'data_sync', 'voice', 'video', 'player'];
@@ -239,25 +241,15 @@ export class ClientRegistry {
     return this.#clients.has(client);
   }
 
-  /** Whether `client` is registered and took the newest token pushed to it (its warnings count). */
-  holdsCurrent(client: TokenClient): boolean {
-    return this.#clients.has(client) && !this.failure(client);
-  }
-
-  /** The failure reported for `client` and the newest token pushed to it, if any. */
-  failure(client: TokenClient): AccessTokenError | undefined {
-    return this.#clients.get(client)?.failure;
+  /** `client`'s registration (its options, and how it took the newest token), if registered. */
+  get(client: TokenClient): Registration | undefined {
+    return this.#clients.get(client);
   }
 
   /** Records that `client` did not take the newest token (`failure`), or took it (`undefined`). */
   mark(client: TokenClient, failure?: AccessTokenError): void {
     const registration = this.#clients.get(client);
     if (registration) registration.failure = failure;
-  }
-
-  /** The object `clientError` names for `client`. */
-  reportAs(client: TokenClient): TokenClient {
-    return this.#clients.get(client)?.reportAs ?? client;
   }
 
   /** Removes every client, and ends the pushes still waiting: their time limits are cleared. */
@@ -296,7 +288,7 @@ export class ClientRegistry {
     };
     const fail = (client: TokenClient, error: AccessTokenError): void => {
       this.mark(client, error);
-      onError(error, this.reportAs(client));
+      onError(error, this.#clients.get(client)?.reportAs ?? client);
     };
     const settle = (client: TokenClient, error?: AccessTokenError): void => {
       if (!waiting.delete(client)) return; // timed out already, or the registry was cleared

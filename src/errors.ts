@@ -229,18 +229,11 @@ const CODES: Partial<Record<AccessTokenErrorReason, number>> = {
  * The platform code of a reason; an SDK's refusal (`client-rejected` with `facts.sdkCode`) takes
  * the SDK's code when it is a platform one (201xx), else the code of the reason it maps to.
  */
-function codeOf(reason: AccessTokenErrorReason, facts: AccessTokenErrorFacts): number {
-  let sdkCode: unknown;
-  let mapped: unknown = reason;
-  try {
-    ({ sdkCode, platformReason: mapped = reason } = facts);
-  } catch {
-    // Facts that are no object: the reason's own code (wordReason refuses them in development).
-  }
-  if (typeof sdkCode === 'number' && sdkCode > 20100 && sdkCode < 20200) return sdkCode;
-  return typeof mapped === 'string' && Object.hasOwn(CODES, mapped)
-    ? (CODES[mapped as AccessTokenErrorReason] ?? 0)
-    : 0;
+function codeOf(reason: AccessTokenErrorReason, facts: AccessTokenErrorFacts | undefined): number {
+  const sdkCode = Number(facts?.sdkCode);
+  if (sdkCode > 20100 && sdkCode < 20200) return sdkCode;
+  const mapped = facts?.platformReason ?? reason;
+  return (Object.hasOwn(CODES, mapped) && CODES[mapped]) || 0;
 }
 
 /** Where the full explanation of every reason is, for the short messages of production builds. */

@@ -278,15 +278,16 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
       });
     }
     this.#clients.add(client, readRegisterOptions(options, client), (name) => {
-      // A host outlives its registration only as a no-op.
-      const live = () => this.#clients.has(client);
+      // A host outlives its registration only as a no-op. Its SDK's clock rules only for a token
+      // it holds: one it was never handed (a missing grant, a failed push) says nothing about the
+      // current token.
+      const holdsCurrent = () =>
+        this.#clients.get(client)?.failure === undefined && this.#clients.has(client);
       return {
-        // Its SDK's clock rules only for a token it holds: one it was never handed (a missing
-        // grant, a failed push) says nothing about the current token.
-        aboutToExpire: () => this.#clients.holdsCurrent(client) && this.#serverSaid(false),
-        expired: () => this.#clients.holdsCurrent(client) && this.#serverSaid(true),
-        rejected: (cause) => live() && this.#refused(client, clientRejected(name, cause)),
-        pushFailed: (cause) => live() && this.#clientFailed(client, clientRejected(name, cause)),
+        aboutToExpire: () => holdsCurrent() && this.#serverSaid(false),
+        expired: () => holdsCurrent() && this.#serverSaid(true),
+        rejected: (cause) => this.#clientFailed(client, clientRejected(name, cause), true),
+        pushFailed: (cause) => this.#clientFailed(client, clientRejected(name, cause)),
         unregister: () => this.unregister(client),
       };
     });
@@ -312,25 +313,23 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
   }
 
   /**
-   * A client's SDK refused the token it holds. A client that was never handed the current token
-   * (it lacks a grant) speaks of an older one. Else: one report per client and token (a failed push
-   * reported already is that refusal), then with a provider a new token, in the one refresh.
+   * A client failed to take the newest token after its push ended (`pushFailed`: a clientError),
+   * or its SDK's server `refused` the token it holds. A client never handed the current token (it
+   * lacks a grant) speaks of an older one; else one report per client and token (a refused push
+   * reported already is that refusal), then for a refusal with a provider a new token, in the one
+   * refresh.
    */
-  #refused(client: TokenClient, error: AccessTokenError): void {
+  #clientFailed(client: TokenClient, error: AccessTokenError, refused?: boolean): void {
     const current = this.#current;
-    const reported = this.#clients.failure(client)?.reason;
-    if (current === null || reported === 'client-missing-grant') return;
-    if (reported !== 'client-rejected') {
-      this.#clients.mark(client, error);
-      this.#emitTokenError(error);
+    const registration = this.#clients.get(client);
+    const reported = registration?.failure?.reason;
+    if (!registration || current === null || reported === 'client-missing-grant') return;
+    if (!refused || reported !== 'client-rejected') {
+      registration.failure = error;
+      if (refused) this.#emitTokenError(error);
+      else this.emit('clientError', error, registration.reportAs);
     }
-    if (this.#current === current && !this.#destroyed) this.#refresher.refuse(current);
-  }
-
-  /** A client failed to take the newest token after its push ended: one report, as clientError. */
-  #clientFailed(client: TokenClient, error: AccessTokenError): void {
-    this.#clients.mark(client, error);
-    this.emit('clientError', error, this.#clients.reportAs(client));
+    if (refused && this.#current === current && !this.#destroyed) this.#refresher.refuse(current);
   }
 
   /** Stops handing tokens to `client`. Unregistering one that is not registered does nothing. */

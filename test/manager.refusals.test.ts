@@ -128,7 +128,9 @@ describe(AccessManager, () => {
     it('a server refusing every token: at most 10 provider calls in 5 minutes, 30 an hour after that', async () => {
       const { manager, provider } = withProvider();
       const { client, state } = hostedClient();
-      client.updateToken = () => void setTimeout(() => state.host?.rejected(new Error('denied')), 100);
+      client.updateToken.mockImplementation(
+        () => void setTimeout(() => state.host?.rejected(new Error('denied')), 100),
+      );
       manager.register(client);
 
       state.host!.rejected(new Error('denied'));
@@ -165,7 +167,9 @@ describe(AccessManager, () => {
       const { clock, wake } = fakeClock();
       const { manager, provider } = withProvider({ clock });
       const { client, state } = hostedClient();
-      client.updateToken = () => void setTimeout(() => state.host?.rejected(new Error('denied')), 100);
+      client.updateToken.mockImplementation(
+        () => void setTimeout(() => state.host?.rejected(new Error('denied')), 100),
+      );
       manager.register(client);
       state.host!.rejected(new Error('denied'));
       await advance(5 * MINUTE);
