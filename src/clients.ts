@@ -38,10 +38,15 @@ export interface TokenClientHost {
   /**
    * The SDK's server warns that the current token expires soon: the manager fires
    * `tokenAboutToExpire` now if it has not, and with a `tokenProvider` refreshes, once per token
-   * however many SDKs warn.
+   * however many SDKs warn. A warning that finds the current token with more than
+   * `aboutToExpireMs` plus a minute left (in server time) is about a token already replaced, and
+   * ignored, however late it comes.
    */
   aboutToExpire(): void;
-  /** The SDK's server says the current token has expired: as above, and `tokenExpired` fires too. */
+  /**
+   * The SDK's server says the current token has expired: as above, and `tokenExpired` fires too;
+   * ignored when the current token has more than a minute left.
+   */
   expired(): void;
   /**
    * The SDK's server refused the token the client holds. When that is the current token: emitted
