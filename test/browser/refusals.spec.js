@@ -21,6 +21,9 @@ const mint = () => mintToken({ grants: GRANTS, ttl: 3600 - (minted += 1) });
 /** Tokens the servers refuse, with the code they refuse them with; `all` refuses every token. */
 const refusing = { tokens: new Map(), all: null };
 const refuses = (token) => refusing.all ?? refusing.tokens.get(token) ?? null;
+/** The TTL Voice's server reports for a token, in seconds, where the test sets one. */
+const voiceTtls = new Map();
+const ttlOf = (token) => voiceTtls.get(token) ?? 3600;
 
 async function openPage(browser, site) {
   const context = await browser.newContext();
@@ -33,9 +36,10 @@ async function openPage(browser, site) {
   );
   const servers = {
     twilsock: await fakeTwilsock(page, { refuses }),
-    voice: await fakeVoiceSignaling(page, { refuses }),
+    voice: await fakeVoiceSignaling(page, { refuses, ttlOf }),
   };
   await page.exposeFunction('mint', mint);
+  await page.exposeFunction('mintTenMinutes', () => mintToken({ grants: GRANTS, ttl: 600 }));
   await page.goto(`${site.url}/sdks-page`);
   return { context, page, record, servers };
 }
@@ -151,6 +155,7 @@ export default async function run({ browser, root }) {
     await within(90_000, deniedOnReconnect(browser, site), 'the denied-on-reconnect scenario');
     await within(90_000, pushedTokenRefused(browser, site), 'the pushed-token scenario');
     await within(120_000, everyTokenRefused(browser, site), 'the every-token scenario');
+    await within(90_000, voiceOldTimer(browser, site), 'the Voice old-timer scenario');
   } finally {
     await site.close();
   }
@@ -266,5 +271,44 @@ async function everyTokenRefused(browser, site) {
   assert.deepEqual([...new Set(reasons.slice(1))], ['rejected']);
   assert.deepEqual(record.pageErrors, []);
   console.log(`    every token refused for 20 s (retry 100..250 ms): ${calls} provider calls`);
+  await context.close();
+}
+
+/**
+ * Voice's Device keeps the tokenWillExpire timer it armed for its previous token: a first token
+ * whose server TTL is 25 s (timer at 15 s), then a refresh to a token of 10 minutes. The old timer
+ * fires about 14 s after the refresh: the manager takes it to be about the token before (the
+ * current one has far more life left than a warning allows), so no warning and no provider call.
+ */
+async function voiceOldTimer(browser, site) {
+  const { context, page, record, servers } = await openPage(browser, site);
+  const first = mint();
+  voiceTtls.set(first, 25);
+  const connectedAtMs = Date.now();
+  await startPage(page, first, ['voice']);
+  await page.evaluate(() => {
+    window.deviceWarnings = 0;
+    clients.voice.on('tokenWillExpire', () => (window.deviceWarnings += 1));
+    window.managerWarnings = 0;
+    manager.on('tokenAboutToExpire', () => (window.managerWarnings += 1));
+    // The provider's next token lives 10 minutes, as the issue measured.
+    window.mint = window.mintTenMinutes;
+  });
+  const refreshed = await page.evaluate(() => manager.refresh());
+  await waitFor(() => servers.voice.tokens.at(-1) === refreshed, "Voice's server to take the new token");
+  await waitFor(
+    () => page.evaluate(() => window.deviceWarnings >= 1),
+    "the Device's old tokenWillExpire timer",
+    Math.max(0, 25_000 - (Date.now() - connectedAtMs)) + 10_000,
+  );
+  await pause(1000);
+
+  assert.deepEqual(await page.evaluate(() => [providerCalls, window.managerWarnings, events]), [
+    ['manual'],
+    0,
+    [],
+  ]);
+  assert.deepEqual(record.pageErrors, []);
+  voiceTtls.clear();
   await context.close();
 }

@@ -206,9 +206,14 @@ export async function fakeTwilsock(
  * (the Device's token, recorded) with `connected` and each `register` with `ready`. Its warning
  * is a `connected` whose token TTL is within the Device's `tokenRefreshMs`, which makes the
  * Device emit `tokenWillExpire` at once. `refuses(token)` returns an error code to answer a
- * `listen` with (an `error` message, as the signaling server sends for 20104 or 31205), or `null`.
+ * `listen` with (an `error` message, as the signaling server sends for 20104 or 31205), or `null`;
+ * `ttlOf(token)` is the TTL in seconds the server reports for a token (the Device times its
+ * `tokenWillExpire` from it).
  */
-export async function fakeVoiceSignaling(page, { isUp = () => true, refuses = () => null } = {}) {
+export async function fakeVoiceSignaling(
+  page,
+  { isUp = () => true, refuses = () => null, ttlOf = () => 3600 } = {},
+) {
   const server = { tokens: [], sockets: [], types: [], refused: [] };
   const send = (ws, type, payload) => ws.send(JSON.stringify({ type, version: '1.6', payload }));
   await page.routeWebSocket(/^wss:\/\/[^/]*twilio\.com\/signal/, (ws) => {
@@ -223,7 +228,11 @@ export async function fakeVoiceSignaling(page, { isUp = () => true, refuses = ()
         send(ws, 'error', { error: { code: errorCode, message: 'Access Token refused' } });
       } else if (type === 'listen') {
         server.tokens.push(payload.token);
-        send(ws, 'connected', { region: 'gll', edge: 'roaming', token: { identity: 'alice', ttl: 3600 } });
+        send(ws, 'connected', {
+          region: 'gll',
+          edge: 'roaming',
+          token: { identity: 'alice', ttl: ttlOf(payload.token) },
+        });
       } else if (type === 'register') {
         send(ws, 'ready', {});
       }
