@@ -36,7 +36,11 @@ export interface AccessManagerEvents {
   tokenWillExpire: [manager: AccessManager];
   /** The token has expired; fires once per token. */
   tokenExpired: [manager: AccessManager];
-  /** A token was refused. The previous token, its timers and its clients are untouched. */
+  /**
+   * A token was refused: by the manager (the previous token, its timers and its clients are
+   * untouched), or by a registered SDK's server (`client-rejected`, with `facts.sdkCode`; with a
+   * `tokenProvider` a refresh with reason `'rejected'` follows).
+   */
   tokenError: [error: AccessTokenError, manager: AccessManager];
   /**
    * A client did not take a token: it threw, rejected, hung, or lacks a required grant. `client` is

@@ -46,8 +46,9 @@ const isTokenFault = (code: number): boolean =>
  * a token it no longer holds, and the manager ignores a warning that finds the current token with
  * more life left than a warning allows), `error` (a refused token, codes 201xx, 31202, 31204,
  * 31205 and 31207: reported once as `tokenError` with the Device's error as `cause`, and with a
- * `tokenProvider` a new token is fetched) and `destroyed` (it unregisters itself; a destroyed
- * Device is never handed a token).
+ * `tokenProvider` a new token is fetched; the Device reports 31202 and 31207 as such only with its
+ * option `enableImprovedSignalingErrorPrecision`, else as 53000, which tells no token fault) and
+ * `destroyed` (it unregisters itself; a destroyed Device is never handed a token).
  *
  * `Device.updateToken` takes the token at once, then may throw TransportError 31009 while its
  * signaling socket is down and no `'error'` listener is added: the Device holds the new token then,
