@@ -143,6 +143,7 @@ export class Refresher {
    */
   run(reason: RefreshReason): Promise<string> {
     if (!this.hasProvider) return Promise.reject(new AccessTokenError('no-token-provider'));
+    if (reason === 'manual') this.#refusalWaitUntilMs = 0; // the app asks now: a refusal's wait ends
     if (this.#inFlight === null) {
       this.#startedFrom = this.#host.held();
       this.#inFlight = this.#loop(reason).finally(() => {
@@ -162,7 +163,8 @@ export class Refresher {
    * is `unchanged`), and its successor is fetched in the one refresh (reason `'rejected'`). Not at
    * once: after a backoff drawn as for retries, its ceiling doubling with each refusal in a row up to
    * eight times `retry.maxDelayMs`, so that a server refusing every token costs at most one provider
-   * call per four `retry.maxDelayMs` (30 an hour by default) once ramped; a wake does not cut it.
+   * call per four `retry.maxDelayMs` (30 an hour by default) once ramped; a wake does not cut it,
+   * a manual refresh does.
    */
   refuse(held: HeldToken): void {
     if (!this.hasProvider || this.#scheduledFor === held) return;

@@ -184,6 +184,40 @@ describe(AccessManager, () => {
     });
   });
 
+  describe('a refusal waiting its backoff', () => {
+    it('ends at once when the app calls refresh()', async () => {
+      const { manager, provider } = withProvider();
+      const { client, state } = hostedClient();
+      client.updateToken.mockImplementation(
+        () => void setTimeout(() => state.host?.rejected(new Error('denied')), 100),
+      );
+      manager.register(client);
+      state.host!.rejected(new Error('denied'));
+      await advance(5 * MINUTE); // ramped: the next call waits 2 to 4 minutes
+      const calls = provider.mock.calls.length;
+
+      const refreshed = manager.refresh();
+      await advance(SECOND);
+
+      expect(provider.mock.calls.length).toBe(calls + 1);
+      await expect(refreshed).resolves.toBe(manager.token);
+    });
+
+    it('ends with destroy(), leaving no timer', async () => {
+      const { clock, timers } = fakeClock();
+      const { manager, provider } = withProvider({ clock });
+      const { client, state } = hostedClient();
+      manager.register(client);
+      state.host!.rejected(new Error('denied'));
+
+      manager.destroy();
+      await advance(HOUR);
+
+      expect(provider).not.toHaveBeenCalled();
+      expect(timers.size).toBe(0);
+    });
+  });
+
   describe("an SDK's word about a token already replaced", () => {
     it('a warning that finds the current token with more than aboutToExpireMs plus a minute left is ignored', async () => {
       const { manager, provider } = withProvider();
