@@ -285,8 +285,10 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
       // A host outlives its registration only as a no-op. Its SDK's clock rules only for a token
       // it holds: one it was never handed (a missing grant, a failed push) says nothing about the
       // current token.
-      const holdsCurrent = () =>
-        this.#clients.get(client)?.failure === undefined && this.#clients.has(client);
+      const holdsCurrent = (): boolean => {
+        const registration = this.#clients.get(client);
+        return registration !== undefined && registration.failure === undefined;
+      };
       return {
         aboutToExpire: () => holdsCurrent() && this.#serverSaid(false),
         expired: () => holdsCurrent() && this.#serverSaid(true),
