@@ -71,6 +71,7 @@ interface TokenClient {
     updateToken(token: string): unknown;
     readonly requires?: RequiredGrant | readonly RequiredGrant[] | undefined;
     readonly name?: string | undefined;
+    readonly sdkClient?: TokenClient | undefined;
     attach?(host: TokenClientHost): () => void;
 }
 interface RegisterOptions {
@@ -90,7 +91,7 @@ declare class EventEmitter<Events extends {
     protected emit<K extends keyof Events & string>(event: K, ...args: Events[K]): void;
     protected closeEvents(): void;
 }
-type RefreshReason = 'initial' | 'about-to-expire' | 'expired' | 'wake' | 'manual';
+type RefreshReason = 'initial' | 'about-to-expire' | 'expired' | 'wake' | 'manual' | 'rejected';
 interface TokenProviderContext {
     reason: RefreshReason;
     signal: AbortSignal;

@@ -5,10 +5,14 @@ interface TwilsockClient {
     readonly connectionState: string;
     updateToken(token: string): Promise<unknown>;
     shutdown(): Promise<void>;
-    on(event: 'connectionStateChanged', listener: (state: string) => void): unknown;
+    on(event: 'connectionError', listener: (error: TwilsockConnectionError) => void): unknown;
     on(event: 'tokenAboutToExpire' | 'tokenExpired', listener: () => void): unknown;
-    removeListener(event: 'connectionStateChanged', listener: (state: string) => void): unknown;
+    removeListener(event: 'connectionError', listener: (error: TwilsockConnectionError) => void): unknown;
     removeListener(event: 'tokenAboutToExpire' | 'tokenExpired', listener: () => void): unknown;
+}
+interface TwilsockConnectionError {
+    readonly httpStatusCode?: number | null | undefined;
+    readonly errorCode?: number | null | undefined;
 }
 declare function conversations(client: TwilsockClient): TokenClient;
 declare function sync(client: TwilsockClient): TokenClient;
@@ -27,4 +31,4 @@ interface VoiceDevice {
 }
 declare function voice(device: VoiceDevice): TokenClient;
 export { chat, conversations, sync, voice };
-export type { TwilsockClient, VoiceDevice, VoiceError };
+export type { TwilsockClient, TwilsockConnectionError, VoiceDevice, VoiceError };

@@ -13,6 +13,8 @@ interface AccessTokenErrorFacts {
     grant?: string | undefined;
     client?: string | undefined;
     timeoutMs?: number | undefined;
+    sdkCode?: number | undefined;
+    platformReason?: AccessTokenErrorReason | undefined;
 }
 interface ReasonDescription {
     code: number;

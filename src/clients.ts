@@ -2,6 +2,7 @@ import { AccessTokenError } from './errors';
 import type { Clock } from './clock';
 import { reportUncaught } from './emitter';
 import { describeInput, invalidArgument, readOptions } from './input';
+import { SDK_TOKEN_CODES } from './sdkCodes';
 import type { DecodedAccessToken, GrantName } from './token';
 import { wait } from './wait';
 
@@ -37,12 +38,23 @@ export interface TokenClientHost {
   /**
    * The SDK's server warns that the current token expires soon: the manager fires
    * `tokenAboutToExpire` now if it has not, and with a `tokenProvider` refreshes, once per token
-   * however many SDKs warn.
+   * however many SDKs warn. A warning that finds the current token with more than
+   * `aboutToExpireMs` plus a minute left (in server time) is about a token already replaced, and
+   * ignored, however late it comes.
    */
   aboutToExpire(): void;
-  /** The SDK's server says the current token has expired: as above, and `tokenExpired` fires too. */
+  /**
+   * The SDK's server says the current token has expired: as above, and `tokenExpired` fires too;
+   * ignored when the current token has more than a minute left.
+   */
   expired(): void;
-  /** The SDK refused the current token: emitted as `tokenError` (`client-rejected`, with the cause). */
+  /**
+   * The SDK's server refused the token the client holds. When that is the current token: emitted
+   * as `tokenError` (`client-rejected`, the SDK's error as `cause`, its code in `facts.sdkCode`),
+   * unless this client's failure to take it was reported already (one refusal, one report); with a
+   * `tokenProvider`, the provider is asked for a new token (reason `'rejected'`), after a backoff
+   * that grows while refusals follow each other.
+   */
   rejected(cause: unknown): void;
   /** A token handed on earlier did not reach the SDK after all: emitted as `clientError`. */
   pushFailed(cause: unknown): void;
@@ -65,6 +77,11 @@ export interface TokenClient {
   /** Its name in errors, used when `register` is not given `name`. */
   readonly name?: string | undefined;
   /**
+   * The app's own SDK object this client stands for (an adapter's Conversations client or Device):
+   * `clientError` names it instead of the adapter. Without it, the client registered is named.
+   */
+  readonly sdkClient?: TokenClient | undefined;
+  /**
    * Called once by `register`; the function it returns is called once when the client is
    * unregistered or the manager destroyed. Adapters (`access-token-manager/sdks`) listen to their SDK here.
    */
@@ -83,12 +100,13 @@ export interface RegisterOptions {
   name?: string;
 }
 
-interface Registration {
-  requires: GrantName[];
-  name: string | undefined;
+export interface Registration extends Recipient {
   detach?: (() => void) | undefined;
-  /** The client did not take the newest token pushed: its SDK's warnings are about an older one. */
-  behind?: boolean;
+  /**
+   * Why the client does not hold the newest token pushed, as reported (its SDK's warnings are then
+   * about an older one); `undefined` when it took it.
+   */
+  failure?: AccessTokenError | undefined;
 }
 
 /** A registered client with its options, as {@link ClientRegistry.recipients} lists them. */
@@ -96,6 +114,8 @@ export interface Recipient {
   client: TokenClient;
   requires: GrantName[];
   name: string | undefined;
+  /** The object `clientError` names: the app's own SDK object, or the client itself. */
+  reportAs: TokenClient;
 }
 
 /** One token's delivery to the clients. */
@@ -108,15 +128,33 @@ export interface Delivery {
   clock: Clock;
   /** How long a client may take before it is reported as hung, in milliseconds. */
   timeoutMs: number;
-  /** Told about each client that did not take the token. */
+  /** Told about each client that did not take the token, named by its `reportAs`. */
   onError: (error: AccessTokenError, client: TokenClient) => void;
   /** Whether the token is still the manager's current one; the delivery stops when it is not. */
   isCurrent: () => boolean;
 }
 
-/** @internal The error of a client that did not take a token (threw, rejected, or its SDK refused it). */
-export const clientRejected = (name: string | undefined, cause: unknown): AccessTokenError =>
-  new AccessTokenError('client-rejected', { client: name }, { cause });
+/**
+ * @internal The error of a client that did not take a token (threw, rejected, or its SDK refused
+ * it), with the SDK's own code (a Voice `TwilioError`'s `code`, a Twilsock `connectionError`'s
+ * `errorCode`) and the reason it maps to.
+ */
+export function clientRejected(name: string | undefined, cause: unknown): AccessTokenError {
+  let sdkCode: unknown;
+  try {
+    const sdkError = cause as { code?: unknown; errorCode?: unknown };
+    sdkCode = typeof sdkError.code === 'number' ? sdkError.code : sdkError.errorCode;
+  } catch {
+    // No object (or a hostile one): no code to read.
+  }
+  return new AccessTokenError(
+    'client-rejected',
+    typeof sdkCode === 'number'
+      ? { client: name, sdkCode, platformReason: SDK_TOKEN_CODES[sdkCode] }
+      : { client: name },
+    { cause },
+  );
+}
 
 const GRANT_KEYS = ['identity', 'chat', 'ip_messaging', 'data_sync', 'voice', 'video', 'player'];
 const SDK_GRANTS: Record<string, string> = { conversations: 'chat', sync: 'data_sync' };
@@ -175,8 +213,8 @@ export class ClientRegistry {
   ): void {
     const requires = toGrantKeys(options.requires);
     if (this.#clients.has(client)) return;
-    const { name } = options;
-    const registration: Registration = { requires, name };
+    const { name, reportAs } = options;
+    const registration: Registration = { client, requires, name, reportAs };
     this.#clients.set(client, registration);
     let detach: (() => void) | undefined;
     try {
@@ -208,15 +246,15 @@ export class ClientRegistry {
     return this.#clients.has(client);
   }
 
-  /** Whether `client` is registered and took the newest token pushed to it (its warnings count). */
-  holdsCurrent(client: TokenClient): boolean {
-    const registration = this.#clients.get(client);
-    return registration !== undefined && registration.behind !== true;
+  /** `client`'s registration (its options, and how it took the newest token), if registered. */
+  get(client: TokenClient): Registration | undefined {
+    return this.#clients.get(client);
   }
 
-  #mark(client: TokenClient, behind: boolean): void {
+  /** Records that `client` did not take the newest token (`failure`), or took it (`undefined`). */
+  mark(client: TokenClient, failure?: AccessTokenError): void {
     const registration = this.#clients.get(client);
-    if (registration) registration.behind = behind;
+    if (registration) registration.failure = failure;
   }
 
   /** Removes every client, and ends the pushes still waiting: their time limits are cleared. */
@@ -230,9 +268,7 @@ export class ClientRegistry {
    * between (for instance in a `tokenUpdated` listener, created with the new token) is left out.
    */
   recipients(): Recipient[] {
-    const recipients: Recipient[] = [];
-    for (const [client, { requires, name }] of this.#clients) recipients.push({ client, requires, name });
-    return recipients;
+    return [...this.#clients.values()];
   }
 
   /**
@@ -255,10 +291,14 @@ export class ClientRegistry {
       limit.abort(); // clears the timer
       finish();
     };
+    const fail = (client: TokenClient, error: AccessTokenError): void => {
+      this.mark(client, error);
+      onError(error, this.#clients.get(client)?.reportAs ?? client);
+    };
     const settle = (client: TokenClient, error?: AccessTokenError): void => {
       if (!waiting.delete(client)) return; // timed out already, or the registry was cleared
-      this.#mark(client, error !== undefined);
-      if (error) onError(error, client);
+      if (error) fail(client, error);
+      else this.mark(client);
       if (waiting.size === 0) end();
     };
     // Registered before any client runs: one that destroys the manager ends this push too.
@@ -270,8 +310,7 @@ export class ClientRegistry {
       if (!this.#clients.has(client)) continue;
       const missing = requires.find((grant) => !hasGrant(decoded, grant));
       if (missing !== undefined) {
-        this.#mark(client, true);
-        onError(new AccessTokenError('client-missing-grant', { grant: missing, client: name }), client);
+        fail(client, new AccessTokenError('client-missing-grant', { grant: missing, client: name }));
         continue;
       }
       let result: unknown;
@@ -280,11 +319,10 @@ export class ClientRegistry {
         result = client.updateToken(token);
         thenable = isThenable(result); // a hostile `then` getter counts as the client throwing
       } catch (error) {
-        this.#mark(client, true);
-        onError(clientRejected(name, error), client);
+        fail(client, clientRejected(name, error));
         continue;
       }
-      if (!thenable) this.#mark(client, false);
+      if (!thenable) this.mark(client);
       if (thenable) {
         waiting.set(client, name);
         Promise.resolve(result).then(
@@ -308,10 +346,14 @@ export class ClientRegistry {
   }
 }
 
-/** `register`'s options once read: the names as given (checked by `toGrantKeys`) and the name. */
+/**
+ * `register`'s options once read: the names as given (checked by `toGrantKeys`), the name, and
+ * the object `clientError` names.
+ */
 export interface ReadRegisterOptions {
   requires: unknown[];
   name: string | undefined;
+  reportAs: TokenClient;
 }
 
 /**
@@ -326,9 +368,11 @@ export function readRegisterOptions(
   const given = readOptions('options', options);
   let requires: unknown = given.requires;
   let name: unknown = given.name;
+  let reportAs: unknown;
   try {
     if (requires === undefined) requires = client.requires;
     if (name === undefined) name = client.name;
+    reportAs = client.sdkClient;
   } catch {
     throw invalidArgument('client', 'a client whose requires and name can be read', client);
   }
@@ -340,5 +384,5 @@ export function readRegisterOptions(
   }
   if (!list) throw invalidArgument('options.requires', 'a grant name, or an array of them', requires);
   if (name !== undefined && typeof name !== 'string') throw invalidArgument('options.name', 'a string', name);
-  return { requires: list, name };
+  return { requires: list, name, reportAs: (reportAs ?? client) as TokenClient };
 }

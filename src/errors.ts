@@ -61,6 +61,10 @@ export interface AccessTokenErrorFacts {
   client?: string | undefined;
   /** A time limit in milliseconds, for `client-timeout`. */
   timeoutMs?: number | undefined;
+  /** For `client-rejected`: the SDK's own error code (its `code` or `errorCode`), such as 31205. */
+  sdkCode?: number | undefined;
+  /** For `client-rejected`: the reason the SDK's code means, where one maps (31205 is `expired`). */
+  platformReason?: AccessTokenErrorReason | undefined;
 }
 
 /** The code, cause and remedy of one reason, as {@link describeReason} returns them. */
@@ -226,6 +230,17 @@ const CODES: Partial<Record<AccessTokenErrorReason, number>> = {
   'ttl-too-long': 20157,
 };
 
+/**
+ * The platform code of a reason; an SDK's refusal (`client-rejected` with `facts.sdkCode`) takes
+ * the SDK's code when it is a platform one (201xx), else the code of the reason it maps to.
+ */
+function codeOf(reason: AccessTokenErrorReason, facts: AccessTokenErrorFacts | undefined): number {
+  const sdkCode = Number(facts?.sdkCode);
+  if (sdkCode > 20100 && sdkCode < 20200) return sdkCode;
+  const mapped = facts?.platformReason ?? reason;
+  return (Object.hasOwn(CODES, mapped) && CODES[mapped]) || 0;
+}
+
 /** Where the full explanation of every reason is, for the short messages of production builds. */
 const TROUBLESHOOTING =
   'See https://www.npmjs.com/package/access-token-manager#troubleshooting or run npx access-token-manager inspect.';
@@ -259,7 +274,7 @@ export function wordReason(
     });
   }
   const [message, remedy] = described;
-  return { code: CODES[reason] ?? 0, message, remedy };
+  return { code: codeOf(reason, facts), message, remedy };
 }
 
 /**
@@ -312,7 +327,7 @@ export function describeReason(
     });
   }
   const words = wordsInDevelopment(reason, facts);
-  const code = Object.hasOwn(CODES, reason) ? (CODES[reason] ?? 0) : 0;
+  const code = codeOf(reason, facts);
   return (
     words ?? {
       code,

@@ -36,9 +36,16 @@ export interface AccessManagerEvents {
   tokenWillExpire: [manager: AccessManager];
   /** The token has expired; fires once per token. */
   tokenExpired: [manager: AccessManager];
-  /** A token was refused. The previous token, its timers and its clients are untouched. */
+  /**
+   * A token was refused: by the manager (the previous token, its timers and its clients are
+   * untouched), or by a registered SDK's server (`client-rejected`, with `facts.sdkCode`; with a
+   * `tokenProvider` a refresh with reason `'rejected'` follows).
+   */
   tokenError: [error: AccessTokenError, manager: AccessManager];
-  /** A client did not take a token: it threw, rejected, hung, or lacks a required grant. */
+  /**
+   * A client did not take a token: it threw, rejected, hung, or lacks a required grant. `client` is
+   * the object the app registered, or for an adapter the app's own SDK object (its `sdkClient`).
+   */
   clientError: [error: AccessTokenError, client: TokenClient];
   /** A refresh attempt failed (the provider failed, or its token was refused); another follows. */
   refreshFailed: [error: AccessTokenError, failure: RefreshFailure];
@@ -48,15 +55,15 @@ export interface AccessManagerEvents {
 export type AccessManagerEventName = keyof AccessManagerEvents;
 
 /**
- * How long after an SDK's word replaced a token (its server said it was about to expire, or had)
- * further such words are taken to be about the token before. Several SDKs warning "at once"
- * deliver their words over a moment, some after the refresh they asked for has ended: a socket's
- * warning queued behind the update that carried the new token, Voice's timer for the token it held
- * before. Without this, one more refresh per late word; a token just validated as unexpired is not
- * about to expire by a server's word seconds later, and one minted that short gets the manager's
- * own warning at once anyway.
+ * How much longer than its warning's lead the current token may have left, in server time, for an
+ * SDK's word about its expiry to be taken as about it. A word that finds more life left is about a
+ * token already replaced, however late it comes: Voice's Device keeps the tokenWillExpire timer of
+ * its previous token after updateToken, and a socket's warning can queue behind the update that
+ * carried the new token. A minute covers the skew the manager reads from iat (whole seconds, plus
+ * the network) and a server clock off by less than that; a server further off refuses the token,
+ * and a refusal is not judged by time.
  */
-const LATE_SERVER_WORD_MS = 10_000;
+const SERVER_WORD_MARGIN_MS = 60_000;
 
 /**
  * Holds one Twilio access token for every SDK on the page: validates it, warns before it expires,
@@ -78,8 +85,6 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
   readonly #stopWaking: () => void;
   readonly #refresher: Refresher;
   #current: CurrentToken | null = null;
-  /** Until when an SDK's word is taken to be about the token before (see LATE_SERVER_WORD_MS). */
-  #lateServerWordsUntilMs = -Infinity;
   #latestPush: Promise<void> = Promise.resolve();
   #destroyed = false;
   /** Set while the expiry warning's listeners run; see {@link AccessManager.updateToken}. */
@@ -224,7 +229,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
         decoded: current.decoded,
         clock: this.#clock,
         timeoutMs: this.#clientTimeoutMs,
-        onError: (error, client) => this.emit('clientError', error, client),
+        onError: (error, sdkClient) => this.emit('clientError', error, sdkClient),
         isCurrent: () => this.#current === current,
       });
       // A clientError listener may have pushed a newer token meanwhile: keep that as the latest.
@@ -277,15 +282,18 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
       });
     }
     this.#clients.add(client, readRegisterOptions(options, client), (name) => {
-      // A host outlives its registration only as a no-op.
-      const live = () => this.#clients.has(client);
+      // A host outlives its registration only as a no-op. Its SDK's clock rules only for a token
+      // it holds: one it was never handed (a missing grant, a failed push) says nothing about the
+      // current token.
+      const holdsCurrent = (): boolean => {
+        const registration = this.#clients.get(client);
+        return registration !== undefined && registration.failure === undefined;
+      };
       return {
-        // Its SDK's clock rules only for a token it holds: one it was never handed (a missing
-        // grant, a failed push) says nothing about the current token.
-        aboutToExpire: () => this.#clients.holdsCurrent(client) && this.#serverSaid(false),
-        expired: () => this.#clients.holdsCurrent(client) && this.#serverSaid(true),
-        rejected: (cause) => live() && this.#emitTokenError(clientRejected(name, cause)),
-        pushFailed: (cause) => live() && this.emit('clientError', clientRejected(name, cause), client),
+        aboutToExpire: () => holdsCurrent() && this.#serverSaid(false),
+        expired: () => holdsCurrent() && this.#serverSaid(true),
+        rejected: (cause) => this.#clientFailed(client, clientRejected(name, cause), true),
+        pushFailed: (cause) => this.#clientFailed(client, clientRejected(name, cause)),
         unregister: () => this.unregister(client),
       };
     });
@@ -295,16 +303,39 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
   /**
    * An SDK's server says the current token expires soon, or has: its clock rules, so the moments
    * come now, and with a provider the one refresh for this token starts (others asking join it).
+   * Unless the current token has more life left than such a word allows (SERVER_WORD_MARGIN_MS):
+   * then the word is about a token already replaced.
    */
   #serverSaid(expired: boolean): void {
     const current = this.#current;
     if (current === null || this.#destroyed) return;
     const nowMs = this.#clock.now();
-    if (nowMs < this.#lateServerWordsUntilMs) return; // said of the token before
+    const leadMs = (expired ? 0 : this.#aboutToExpireMs) + SERVER_WORD_MARGIN_MS;
+    if (current.expiresAtMs - nowMs > leadMs) return;
     current.aboutToExpireAtMs = Math.min(current.aboutToExpireAtMs, nowMs);
     current.serverSaidDueAtMs = Math.min(current.serverSaidDueAtMs ?? nowMs, nowMs);
     if (expired) current.expiresAtMs = Math.min(current.expiresAtMs, nowMs);
     this.#check(false);
+  }
+
+  /**
+   * A client failed to take the newest token after its push ended (`pushFailed`: a clientError),
+   * or its SDK's server `refused` the token it holds. A client never handed the current token (it
+   * lacks a grant) speaks of an older one; else one report per client and token (a refused push
+   * reported already is that refusal), then for a refusal with a provider a new token, in the one
+   * refresh.
+   */
+  #clientFailed(client: TokenClient, error: AccessTokenError, refused?: boolean): void {
+    const current = this.#current;
+    const registration = this.#clients.get(client);
+    const reported = registration?.failure?.reason;
+    if (!registration || current === null || reported === 'client-missing-grant') return;
+    if (!refused || reported !== 'client-rejected') {
+      registration.failure = error;
+      if (refused) this.#emitTokenError(error);
+      else this.emit('clientError', error, registration.reportAs);
+    }
+    if (refused && this.#current === current && !this.#destroyed) this.#refresher.refuse(current);
   }
 
   /** Stops handing tokens to `client`. Unregistering one that is not registered does nothing. */
@@ -386,7 +417,6 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     const nowMs = this.#clock.now();
     const previous = this.#current;
     const current = admitToken(token, previous, nowMs, this.#aboutToExpireMs);
-    if (previous?.serverSaidDueAtMs !== undefined) this.#lateServerWordsUntilMs = nowMs + LATE_SERVER_WORD_MS;
     this.#current = current;
     // Armed, not fired: even a token that is already due warns asynchronously.
     this.#alarm.set(Math.min(current.aboutToExpireAtMs, this.#refresher.dueAtMs(current)));

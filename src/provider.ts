@@ -1,8 +1,9 @@
 /**
  * Why the token provider is asked: the first token, the warning before expiry, expiry itself,
- * the page waking from sleep, or an explicit `refresh()`.
+ * the page waking from sleep, an explicit `refresh()`, or `'rejected'`: a registered SDK's server
+ * refused the current token (its refresh waits a backoff that grows with each refusal in a row).
  */
-export type RefreshReason = 'initial' | 'about-to-expire' | 'expired' | 'wake' | 'manual';
+export type RefreshReason = 'initial' | 'about-to-expire' | 'expired' | 'wake' | 'manual' | 'rejected';
 
 /** What the token provider is told when it is asked for a token. */
 export interface TokenProviderContext {

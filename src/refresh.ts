@@ -74,6 +74,10 @@ export class Refresher {
   #startedFrom: HeldToken | null = null;
   /** The token whose scheduled refresh has started: each token starts one, at most. */
   #scheduledFor: HeldToken | null = null;
+  /** Refusals by an SDK's server in a row (no token has reached its due moment unrefused since). */
+  #refusals = 0;
+  /** When the refresh a refusal asked for may call the provider, in local milliseconds. */
+  #refusalWaitUntilMs = 0;
   #stopped = false;
 
   /**
@@ -125,6 +129,7 @@ export class Refresher {
     const dueAtMs = this.dueAtMs(held);
     if (nowMs < dueAtMs) return dueAtMs;
     this.#scheduledFor = held;
+    this.#refusals = 0; // it lived to its due moment unrefused
     this.start(waking ? 'wake' : nowMs >= held.expiresAtMs ? 'expired' : 'about-to-expire');
     return Infinity;
   }
@@ -136,6 +141,7 @@ export class Refresher {
    */
   run(reason: RefreshReason): Promise<string> {
     if (!this.hasProvider) return Promise.reject(new AccessTokenError('no-token-provider'));
+    if (reason === 'manual') this.#refusalWaitUntilMs = 0; // the app asks now: a refusal's wait ends
     if (this.#inFlight === null) {
       this.#startedFrom = this.#host.held();
       this.#inFlight = this.#loop(reason).finally(() => {
@@ -148,6 +154,24 @@ export class Refresher {
   /** Starts a refresh whose failures are only reported (as `refreshFailed` and `tokenError`). */
   start(reason: RefreshReason): void {
     this.run(reason).catch(ignore);
+  }
+
+  /**
+   * An SDK's server refused `held`, the token held: it is due now (the provider returning it again
+   * is `unchanged`), and its successor is fetched in the one refresh (reason `'rejected'`). Not at
+   * once: after a backoff drawn as for retries, its ceiling doubling with each refusal in a row up to
+   * eight times `retry.maxDelayMs`, so that a server refusing every token costs at most one provider
+   * call per four `retry.maxDelayMs` (30 an hour by default) once ramped; a wake does not cut it,
+   * a manual refresh does.
+   */
+  refuse(held: HeldToken): void {
+    if (!this.hasProvider || this.#scheduledFor === held) return;
+    const { clock, retry } = this.#settings;
+    this.#scheduledFor = held;
+    held.serverSaidDueAtMs = clock.now();
+    const delayMs = backoffDelayMs(++this.#refusals, { ...retry, maxDelayMs: 8 * retry.maxDelayMs });
+    this.#refusalWaitUntilMs = clock.now() + delayMs;
+    this.start('rejected');
   }
 
   /** The page woke, came online, or the app asked: a refresh waiting to retry retries now. */
@@ -170,6 +194,10 @@ export class Refresher {
 
   async #loop(reason: RefreshReason): Promise<string> {
     const { clock, pauseWhenHidden, retry } = this.#settings;
+    // A refusal's backoff (see refuse); woken early, it waits the rest.
+    while (reason === 'rejected' && !this.#stopped && clock.now() < this.#refusalWaitUntilMs) {
+      await wait(clock, this.#refusalWaitUntilMs - clock.now(), this.#wakeController.signal);
+    }
     for (let attempt = 1; ; attempt++) {
       while (!this.#stopped && (clock.isOnline?.() === false || (pauseWhenHidden && clock.isHidden?.()))) {
         // Woken by `online` or `visibilitychange`; the time limit covers a clock that never wakes.

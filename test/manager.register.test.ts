@@ -8,7 +8,7 @@ import {
 } from 'access-token-manager';
 import { mintToken } from './support/tokens.js';
 import { recordingClient } from './support/clients.js';
-import { SECOND, settle, useFakeTime } from './support/time.js';
+import { MINUTE, SECOND, T0, settle, useFakeTime } from './support/time.js';
 
 useFakeTime();
 
@@ -140,6 +140,7 @@ describe(AccessManager, () => {
         const manager = new AccessManager(mintToken(), { tokenProvider });
         const clients = [attachingClient(), attachingClient(), attachingClient()];
         for (const { client } of clients) manager.register(client);
+        vi.setSystemTime(manager.expires!.getTime() - 30 * SECOND); // where the servers' words come
         for (const { state } of clients) state.host?.aboutToExpire();
         for (const { state } of clients) state.host?.expired();
         await settle();
@@ -152,6 +153,7 @@ describe(AccessManager, () => {
         const manager = new AccessManager(mintToken(), { tokenProvider });
         const { client, state } = attachingClient();
         manager.register(client);
+        vi.setSystemTime(manager.expires!.getTime() - 30 * SECOND);
         state.host?.expired();
         await settle();
         expect(tokenProvider.mock.calls.map(([context]) => context.reason)).toEqual(['expired']);
@@ -163,6 +165,7 @@ describe(AccessManager, () => {
         const { client, state } = attachingClient();
         manager.register(client);
         manager.destroy();
+        vi.setSystemTime(T0 + 59 * MINUTE);
         state.host?.aboutToExpire();
         state.host?.expired();
         await settle();

@@ -7,7 +7,8 @@ import { twilsockAdapter, type TwilsockClient } from './twilsock';
  *
  * It listens to the client's `tokenAboutToExpire` and `tokenExpired` (sent by its server, whose
  * clock rules: with a `tokenProvider` the manager refreshes, once however many SDKs warn) and
- * `connectionStateChanged` (`'denied'`: the server refused the token, reported as `tokenError`).
+ * `connectionError` (HTTP 401 or 403: the server refused the token; reported once, with that error
+ * as `cause`, and with a `tokenProvider` a new token is fetched).
  * While the client is offline, pushes do not pile up: at most one `updateToken` is pending, and the
  * newest token is handed on when it reconnects. After `client.shutdown()` it gets no token again,
  * and unregisters itself.

@@ -9,5 +9,5 @@ export { conversations } from './conversations';
 export { sync } from './sync';
 export { chat } from './chat';
 export { voice } from './voice';
-export type { TwilsockClient } from './twilsock';
+export type { TwilsockClient, TwilsockConnectionError } from './twilsock';
 export type { VoiceDevice, VoiceError } from './voice';

@@ -13,14 +13,27 @@ export interface TwilsockClient {
   updateToken(token: string): Promise<unknown>;
   /** Disconnects for good; a later `updateToken` would connect again. */
   shutdown(): Promise<void>;
-  /** Adds a listener of the connection state. */
-  on(event: 'connectionStateChanged', listener: (state: string) => void): unknown;
+  /** Adds a listener of its connection's errors (a refused token: HTTP 401 or 403). */
+  on(event: 'connectionError', listener: (error: TwilsockConnectionError) => void): unknown;
   /** Adds a listener of its server's token warnings. */
   on(event: 'tokenAboutToExpire' | 'tokenExpired', listener: () => void): unknown;
-  /** Removes a listener of the connection state. */
-  removeListener(event: 'connectionStateChanged', listener: (state: string) => void): unknown;
+  /** Removes a listener of its connection's errors. */
+  removeListener(event: 'connectionError', listener: (error: TwilsockConnectionError) => void): unknown;
   /** Removes a listener of its server's token warnings. */
   removeListener(event: 'tokenAboutToExpire' | 'tokenExpired', listener: () => void): unknown;
+}
+
+/**
+ * What the adapter reads of a Twilsock client's `connectionError` (it is passed on whole, as the
+ * `cause` of the `tokenError`).
+ *
+ * @example client.on('connectionError', (error: TwilsockConnectionError) => console.warn(error.errorCode));
+ */
+export interface TwilsockConnectionError {
+  /** The HTTP status of the server's answer: 401 or 403 when it refused the token. */
+  readonly httpStatusCode?: number | null | undefined;
+  /** Twilio's error code, such as 20101 or 20104, or `null`. */
+  readonly errorCode?: number | null | undefined;
 }
 
 /** One run of handing tokens to the SDK, one call at a time, until no newer token waits. */
@@ -82,14 +95,16 @@ export function twilsockAdapter(
   const onExpired = (): void => {
     if (idle()) host?.expired();
   };
-  const onConnectionState = (state: string): void => {
-    if (state === 'denied' && idle()) {
-      host?.rejected(new Error(`The ${preset.name} server refused the token (connection "denied").`));
-    }
+  // Twilsock tells a refusal twice: connectionState 'denied', then this error, which carries the
+  // server's codes; both come a tick after a refused updateToken has rejected (reported already).
+  const onConnectionError = (error: TwilsockConnectionError): void => {
+    const status = error?.httpStatusCode;
+    if ((status === 401 || status === 403) && idle()) host?.rejected(error);
   };
 
   return {
     ...preset,
+    sdkClient: client,
     updateToken(token: string): Promise<void> | undefined {
       if (stopped) return undefined;
       waiting = token;
@@ -112,12 +127,12 @@ export function twilsockAdapter(
       client.shutdown = wrapped;
       client.on('tokenAboutToExpire', onAboutToExpire);
       client.on('tokenExpired', onExpired);
-      client.on('connectionStateChanged', onConnectionState);
+      client.on('connectionError', onConnectionError);
       return () => {
         host = null;
         client.removeListener('tokenAboutToExpire', onAboutToExpire);
         client.removeListener('tokenExpired', onExpired);
-        client.removeListener('connectionStateChanged', onConnectionState);
+        client.removeListener('connectionError', onConnectionError);
         // Put back what was there, unless someone wrapped it again after us.
         if (client.shutdown === wrapped) {
           if (shutdown) Object.defineProperty(client, 'shutdown', shutdown);

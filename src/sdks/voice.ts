@@ -32,19 +32,22 @@ export interface VoiceDevice {
   removeListener(event: 'error', listener: (error: VoiceError) => void): unknown;
 }
 
-// Voice's codes for "this token is past its exp" (AccessTokenExpired, and the signaling's own).
-const EXPIRED_CODES = [20104, 31205];
-// The rest of the token's faults: 201xx, JWT signature (31202), invalid JWT (31204), TTL (31207).
+// A refused token: 201xx (20104 expired among them), JWT signature (31202), invalid JWT (31204),
+// expired JWT (31205), TTL over 24 h (31207).
 const isTokenFault = (code: number): boolean =>
-  (code > 20100 && code < 20200) || code === 31202 || code === 31204 || code === 31207;
+  (code > 20100 && code < 20200) || code === 31202 || code === 31204 || code === 31205 || code === 31207;
 
 /**
  * Adapts a Voice `Device` for `manager.register`, with the `voice` grant and the name `"voice"`
  * preset.
  *
  * It listens to the Device's `tokenWillExpire` (timed from the TTL its server reports: with a
- * `tokenProvider` the manager refreshes, once however many SDKs warn), `error` (codes 20104 and
- * 31205 are reported as the token expired; 31204, 31202, 31207 and 201xx as `tokenError`) and
+ * `tokenProvider` the manager refreshes, once however many SDKs warn; the Device keeps the timer of
+ * a token it no longer holds, and the manager ignores a warning that finds the current token with
+ * more life left than a warning allows), `error` (a refused token, codes 201xx, 31202, 31204,
+ * 31205 and 31207: reported once as `tokenError` with the Device's error as `cause`, and with a
+ * `tokenProvider` a new token is fetched; the Device reports 31202 and 31207 as such only with its
+ * option `enableImprovedSignalingErrorPrecision`, else as 53000, which tells no token fault) and
  * `destroyed` (it unregisters itself; a destroyed Device is never handed a token).
  *
  * `Device.updateToken` takes the token at once, then may throw TransportError 31009 while its
@@ -62,6 +65,7 @@ export function voice(device: VoiceDevice): TokenClient {
   return {
     name: 'voice',
     requires: 'voice',
+    sdkClient: device,
     updateToken(token: string): void {
       if (device.state === 'destroyed') return;
       try {
@@ -72,9 +76,7 @@ export function voice(device: VoiceDevice): TokenClient {
     },
     attach(host: TokenClientHost): () => void {
       const onError = (error: VoiceError): void => {
-        const code = typeof error?.code === 'number' ? error.code : 0;
-        if (EXPIRED_CODES.includes(code)) host.expired();
-        else if (isTokenFault(code)) host.rejected(error);
+        if (isTokenFault(typeof error?.code === 'number' ? error.code : 0)) host.rejected(error);
       };
       const onDestroyed = (): void => host.unregister();
       device.on('tokenWillExpire', host.aboutToExpire);

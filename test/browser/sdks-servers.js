@@ -127,10 +127,16 @@ export function productApi(request) {
  * it answers `init` and `update` (recording each token it was given), the REST requests sent as
  * `message` (through `http`), acknowledges anything else, and can send the `token_about_to_expire`
  * client update. While `isUp()` is false, each socket is closed at once, as with no network.
+ * `refuses(token)` returns a Twilio error code to refuse a token with (HTTP 401, as Twilsock's
+ * servers do: the client turns `'denied'`), or `null` to take it.
  */
-export async function fakeTwilsock(page, { http = productApi, isUp = () => true } = {}) {
-  // tokens: every token received; held: the last token of each socket, in the order they opened.
-  const server = { tokens: [], held: [], sockets: [], methods: [], requests: [] };
+export async function fakeTwilsock(
+  page,
+  { http = productApi, isUp = () => true, refuses = () => null } = {},
+) {
+  // tokens: every token received; held: the last token of each socket, in the order they opened;
+  // refused: every token refused.
+  const server = { tokens: [], held: [], sockets: [], methods: [], requests: [], refused: [] };
   await page.routeWebSocket(/^wss:\/\/tsock\./, (ws) => {
     if (!isUp()) return ws.close(); // as with no network
     const index = server.sockets.push(ws) - 1;
@@ -141,7 +147,12 @@ export async function fakeTwilsock(page, { http = productApi, isUp = () => true 
         ws.send(
           twilsockFrame({ method: 'reply', id: header.id, status: { code: 200, status: 'OK' }, ...extra }),
         );
-      if (header.method === 'init') {
+      const errorCode = header.method === 'init' || header.method === 'update' ? refuses(header.token) : null;
+      if (errorCode !== null) {
+        server.refused.push(header.token);
+        const status = { code: 401, status: 'UNAUTHORIZED', errorCode, description: 'Invalid Access Token' };
+        ws.send(twilsockFrame({ method: 'reply', id: header.id, status }));
+      } else if (header.method === 'init') {
         server.tokens.push(header.token);
         server.held[index] = header.token;
         reply({ capabilities: header.capabilities, continuation_token: 'continuation', offline_storage: {} });
@@ -172,6 +183,10 @@ export async function fakeTwilsock(page, { http = productApi, isUp = () => true 
     });
   });
   /** Sends every open socket the server's "token about to expire" warning. */
+  /** Drops every open socket, as a network blip does: each client reconnects (and sends init). */
+  server.drop = () => {
+    for (const ws of server.sockets.splice(0)) ws.close();
+  };
   server.warn = () => {
     for (const ws of server.sockets) {
       ws.send(
@@ -190,10 +205,16 @@ export async function fakeTwilsock(page, { http = productApi, isUp = () => true 
  * A fake Voice signaling server (`wss://voice-js.roaming.twilio.com/signal`): it answers each `listen`
  * (the Device's token, recorded) with `connected` and each `register` with `ready`. Its warning
  * is a `connected` whose token TTL is within the Device's `tokenRefreshMs`, which makes the
- * Device emit `tokenWillExpire` at once.
+ * Device emit `tokenWillExpire` at once. `refuses(token)` returns an error code to answer a
+ * `listen` with (an `error` message, as the signaling server sends for 20104 or 31205), or `null`;
+ * `ttlOf(token)` is the TTL in seconds the server reports for a token (the Device times its
+ * `tokenWillExpire` from it).
  */
-export async function fakeVoiceSignaling(page, { isUp = () => true } = {}) {
-  const server = { tokens: [], sockets: [], types: [] };
+export async function fakeVoiceSignaling(
+  page,
+  { isUp = () => true, refuses = () => null, ttlOf = () => 3600 } = {},
+) {
+  const server = { tokens: [], sockets: [], types: [], refused: [] };
   const send = (ws, type, payload) => ws.send(JSON.stringify({ type, version: '1.6', payload }));
   await page.routeWebSocket(/^wss:\/\/[^/]*twilio\.com\/signal/, (ws) => {
     if (!isUp()) return ws.close();
@@ -201,9 +222,17 @@ export async function fakeVoiceSignaling(page, { isUp = () => true } = {}) {
     ws.onMessage((message) => {
       const { type, payload } = JSON.parse(String(message));
       server.types.push(type);
-      if (type === 'listen') {
+      const errorCode = type === 'listen' ? refuses(payload.token) : null;
+      if (errorCode !== null) {
+        server.refused.push(payload.token);
+        send(ws, 'error', { error: { code: errorCode, message: 'Access Token refused' } });
+      } else if (type === 'listen') {
         server.tokens.push(payload.token);
-        send(ws, 'connected', { region: 'gll', edge: 'roaming', token: { identity: 'alice', ttl: 3600 } });
+        send(ws, 'connected', {
+          region: 'gll',
+          edge: 'roaming',
+          token: { identity: 'alice', ttl: ttlOf(payload.token) },
+        });
       } else if (type === 'register') {
         send(ws, 'ready', {});
       }

@@ -1,7 +1,9 @@
 /**
  * Duck-typed fakes of the SDK objects the adapters take, behaving as the published SDKs do with
  * tokens (read from their shipped code): a Twilsock client holds `updateToken` open until its socket
- * is connected, through one `once` listener per call; a Voice Device takes the token, then throws
+ * is connected, through one `once` listener per call, and tells a refused token by rejecting it,
+ * then a tick later (Twilsock re-emits its channel's events from a timer) by its state `'denied'`
+ * and a `connectionError` with HTTP 401; a Voice Device takes the token, then throws
  * TransportError 31009 from its emitter while disconnected if nobody listens to `'error'`.
  */
 import { EventEmitter } from 'node:events';
@@ -29,7 +31,11 @@ export class FakeTwilsockClient extends EventEmitter {
       const take = (): void => {
         const refusal = this.refuseNext;
         this.refuseNext = null;
-        if (refusal) return reject(refusal);
+        if (refusal) {
+          reject(refusal);
+          setTimeout(() => this.deny(), 0);
+          return;
+        }
         this.token = token;
         resolve();
       };
@@ -52,6 +58,27 @@ export class FakeTwilsockClient extends EventEmitter {
     this.connectionState = state;
     this.emit('connectionStateChanged', state);
   }
+
+  /** Its server refuses the token it holds (at init, as when it reconnects): 'denied', then the error. */
+  deny(errorCode = 20101): TwilsockConnectionError {
+    const error = {
+      terminal: true,
+      message: 'Connection error: Invalid Access Token',
+      httpStatusCode: 401,
+      errorCode,
+    };
+    this.setState('denied');
+    this.emit('connectionError', error);
+    return error;
+  }
+}
+
+/** The `connectionError` a Twilsock client emits. */
+export interface TwilsockConnectionError {
+  terminal: boolean;
+  message: string;
+  httpStatusCode: number | null;
+  errorCode: number | null;
 }
 
 /** An error as the Voice SDK makes them: a code and a message. */

@@ -7,7 +7,7 @@ import {
 } from 'access-token-manager';
 import { chat, conversations, sync } from 'access-token-manager/sdks';
 import { mintToken } from '../support/tokens.js';
-import { MINUTE, SECOND, settle, useFakeTime } from '../support/time.js';
+import { MINUTE, SECOND, advance, settle, useFakeTime } from '../support/time.js';
 import { FakeTwilsockClient } from './fakes.js';
 
 useFakeTime();
@@ -16,6 +16,15 @@ const ALL_GRANTS = { grants: ['chat', 'sync', 'voice'] as ('chat' | 'sync' | 'vo
 const nextToken = (): string => {
   vi.advanceTimersByTime(SECOND);
   return mintToken(ALL_GRANTS);
+};
+
+/**
+ * Moves the wall clock (no timer runs) to `leftMs` before the current token's exp, where its
+ * server's words about it come: one that finds the token with more life left than a warning allows
+ * is about a token already replaced, and ignored.
+ */
+const nearExpiry = (manager: AccessManager, leftMs = 2 * MINUTE): void => {
+  vi.setSystemTime(manager.expires!.getTime() - leftMs);
 };
 
 const adapters = [
@@ -68,14 +77,28 @@ describe.each(adapters)('$name(client)', ({ adapt, name, requires }) => {
       expect(clientErrors).toEqual([]);
     });
 
-    it('reports a token the server refused as clientError', async () => {
-      const { manager, sdk, clientErrors } = setUp();
+    it('reports a token the server refused as clientError, once (not again when it turns denied)', async () => {
+      const { manager, sdk, clientErrors, tokenErrors } = setUp();
       sdk.connect();
       manager.register(adapt(sdk));
       const refusal = new Error('denied');
       sdk.refuseNext = refusal;
       await manager.updateToken(nextToken());
+      await advance(SECOND); // the 'denied' state and connectionError come a tick later
+      expect(sdk.connectionState).toBe('denied');
       expect(clientErrors.map((e) => [e.reason, e.cause])).toEqual([['client-rejected', refusal]]);
+      expect(tokenErrors).toEqual([]);
+    });
+
+    it('names the SDK client the app registered in clientError, not the adapter', async () => {
+      const { manager, sdk } = setUp();
+      sdk.connect();
+      manager.register(adapt(sdk));
+      const named: unknown[] = [];
+      manager.on('clientError', (_error, client) => void named.push(client));
+      sdk.refuseNext = new Error('denied');
+      await manager.updateToken(nextToken());
+      expect(named).toEqual([sdk]);
     });
   });
 
@@ -100,15 +123,16 @@ describe.each(adapters)('$name(client)', ({ adapt, name, requires }) => {
       expect(clientErrors).toEqual([]);
     });
 
-    it('reports as clientError a token the server refused once it reconnected', async () => {
-      const { manager, sdk, clientErrors } = setUp();
+    it('reports as clientError a token the server refused once it reconnected, once', async () => {
+      const { manager, sdk, clientErrors, tokenErrors } = setUp();
       manager.register(adapt(sdk));
       await manager.updateToken(nextToken());
       const refusal = new Error('denied');
       sdk.refuseNext = refusal;
       sdk.connect();
-      await settle();
+      await advance(SECOND);
       expect(clientErrors.map((e) => [e.reason, e.cause])).toEqual([['client-rejected', refusal]]);
+      expect(tokenErrors).toEqual([]);
     });
   });
 
@@ -154,6 +178,7 @@ describe.each(adapters)('$name(client)', ({ adapt, name, requires }) => {
       const { manager, sdk } = setUp({ tokenProvider: provider });
       sdk.connect();
       manager.register(adapt(sdk));
+      nearExpiry(manager);
       sdk.emit('tokenAboutToExpire');
       await settle();
       expect(provider).toHaveBeenCalledTimes(1);
@@ -166,6 +191,7 @@ describe.each(adapters)('$name(client)', ({ adapt, name, requires }) => {
       manager.register(adapt(sdk));
       const aboutToExpire = vi.fn();
       manager.on('tokenAboutToExpire', aboutToExpire);
+      nearExpiry(manager);
       sdk.emit('tokenAboutToExpire');
       sdk.emit('tokenAboutToExpire');
       await settle();
@@ -179,25 +205,64 @@ describe.each(adapters)('$name(client)', ({ adapt, name, requires }) => {
       const events: string[] = [];
       manager.on('tokenAboutToExpire', () => void events.push('aboutToExpire'));
       manager.on('tokenExpired', () => void events.push('expired'));
+      nearExpiry(manager, 30 * SECOND);
       sdk.emit('tokenExpired');
       expect(events).toEqual(['aboutToExpire', 'expired']);
       expect(manager.isExpired).toBe(true);
     });
 
-    it("connection 'denied': tokenError with the server's refusal as cause", () => {
-      const { manager, sdk, tokenErrors } = setUp();
+    it("a refusal ('denied', then connectionError 401): one tokenError, the SDK's error as cause", () => {
+      const { manager, sdk, tokenErrors, clientErrors } = setUp();
       manager.register(adapt(sdk));
-      sdk.setState('denied');
-      expect(tokenErrors.map((e) => [e.reason, e.message])).toEqual([
-        ['client-rejected', expect.stringContaining(`"${name}" refused the token`)],
+      const connectionError = sdk.deny(20101);
+      expect(tokenErrors.map((e) => [e.reason, e.code, e.facts.sdkCode, e.cause, e.message])).toEqual([
+        [
+          'client-rejected',
+          20101,
+          20101,
+          connectionError,
+          expect.stringContaining(`"${name}" refused the token`),
+        ],
       ]);
+      expect(clientErrors).toEqual([]);
+    });
+
+    it('a refusal with a provider: one call (reason rejected), and the client ends up with its token', async () => {
+      const provider = vi.fn(async (_context: TokenProviderContext) => nextToken());
+      const { manager, sdk, tokenErrors } = setUp({ tokenProvider: provider });
+      sdk.connect();
+      manager.register(adapt(sdk));
+      const refused = manager.token;
+      sdk.deny(20104);
+      await advance(5 * SECOND); // the first refusal's backoff is at most a second
+      expect(provider.mock.calls.map(([context]) => context.reason)).toEqual(['rejected']);
+      expect(manager.token).not.toBe(refused);
+      sdk.connect(); // the pushed token reconnects it
+      await settle();
+      expect(sdk.token).toBe(manager.token);
+      expect(tokenErrors.map((e) => [e.code, e.facts.platformReason])).toEqual([[20104, 'expired']]);
+    });
+
+    it('a warning that finds the current token with more life than a warning allows is ignored', async () => {
+      const provider = vi.fn(async (_context: TokenProviderContext) => nextToken());
+      const { manager, sdk } = setUp({ tokenProvider: provider });
+      sdk.connect();
+      manager.register(adapt(sdk));
+      nearExpiry(manager, 4 * MINUTE + SECOND); // the 3-minute lead, plus the minute's margin, plus 1 s
+      sdk.emit('tokenAboutToExpire');
+      sdk.emit('tokenExpired');
+      await settle();
+      expect(provider).not.toHaveBeenCalled();
+      expect(manager.isAboutToExpire).toBe(false);
     });
 
     it('ignores a warning about the old token while a newer one is on its way', async () => {
       const provider = vi.fn(async (_context: TokenProviderContext) => nextToken());
       const { manager, sdk } = setUp({ tokenProvider: provider });
       manager.register(adapt(sdk)); // offline: the push stays pending
+      nearExpiry(manager);
       await manager.updateToken(nextToken());
+      nearExpiry(manager);
       sdk.emit('tokenAboutToExpire');
       await settle();
       expect(provider).not.toHaveBeenCalled();
@@ -215,10 +280,32 @@ describe('several SDKs warning at once', () => {
       manager.register(adapt(sdk));
       return sdk;
     });
+    nearExpiry(manager, 30 * SECOND);
     for (const sdk of sdks) sdk.emit('tokenAboutToExpire');
     for (const sdk of sdks) sdk.emit('tokenExpired');
     await settle();
     expect(provider).toHaveBeenCalledTimes(1);
+    for (const sdk of sdks) expect(sdk.token).toBe(manager.token);
+  });
+});
+
+describe('several SDKs refusing the token at once', () => {
+  it('cause one provider call and one tokenError each, and each ends up holding the new token', async () => {
+    const provider = vi.fn(async (_context: TokenProviderContext) => nextToken());
+    const { manager, tokenErrors } = setUp({ tokenProvider: provider });
+    const sdks = adapters.map(({ adapt }) => {
+      const sdk = new FakeTwilsockClient(manager.token ?? '');
+      sdk.connect();
+      manager.register(adapt(sdk));
+      return sdk;
+    });
+    for (const sdk of sdks) sdk.deny();
+    for (const sdk of sdks) sdk.deny(); // told twice: still one report each
+    await advance(5 * SECOND);
+    for (const sdk of sdks) sdk.connect();
+    await settle();
+    expect(provider).toHaveBeenCalledTimes(1);
+    expect(tokenErrors.map((e) => e.facts.client)).toEqual(['conversations', 'sync', 'chat']);
     for (const sdk of sdks) expect(sdk.token).toBe(manager.token);
   });
 });

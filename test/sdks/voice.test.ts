@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { AccessManager, AccessTokenError, type TokenProviderContext } from 'access-token-manager';
 import { voice } from 'access-token-manager/sdks';
 import { mintToken } from '../support/tokens.js';
-import { SECOND, settle, useFakeTime } from '../support/time.js';
+import { MINUTE, SECOND, advance, settle, useFakeTime } from '../support/time.js';
 import { FakeDevice, FakeTwilioError } from './fakes.js';
 
 useFakeTime();
@@ -88,6 +88,7 @@ describe('voice(device)', () => {
       const { manager, device } = setUp({ tokenProvider: provider });
       device.connected = true;
       manager.register(voice(device));
+      vi.setSystemTime(manager.expires!.getTime() - 10 * SECOND); // the Device's default tokenRefreshMs
       device.emit('tokenWillExpire', device);
       device.emit('tokenWillExpire', device);
       await settle();
@@ -95,24 +96,57 @@ describe('voice(device)', () => {
       expect(device.token).toBe(manager.token);
     });
 
-    it.each([20104, 31205])('error %i: the manager fires tokenExpired', (code) => {
-      const { manager, device, tokenErrors } = setUp();
+    it("tokenWillExpire of the Device's previous token, 14.7 s after a refresh: ignored", async () => {
+      // Measured with the real SDK: the Device keeps the timer it armed for its previous token.
+      const provider = vi.fn(async (_context: TokenProviderContext) => nextToken());
+      const { manager, device } = setUp({ tokenProvider: provider });
+      device.connected = true;
       manager.register(voice(device));
-      const expired = vi.fn();
-      manager.on('tokenExpired', expired);
-      device.emit('error', new FakeTwilioError(code, 'AccessTokenExpired'));
-      expect(expired).toHaveBeenCalledTimes(1);
-      expect(tokenErrors).toEqual([]);
+      await manager.refresh();
+      const aboutToExpire = vi.fn();
+      manager.on('tokenAboutToExpire', aboutToExpire);
+      await advance(14_700);
+      device.emit('tokenWillExpire', device);
+      await advance(MINUTE);
+      expect(provider).toHaveBeenCalledTimes(1);
+      expect(aboutToExpire).not.toHaveBeenCalled();
     });
 
-    it.each([20101, 31204, 31207])('error %i: tokenError with the error as cause', (code) => {
-      const { manager, device, tokenErrors } = setUp();
+    it.each([
+      [20101, 20101, 'malformed'],
+      [20104, 20104, 'expired'],
+      [31202, 0, undefined],
+      [31204, 20101, 'malformed'],
+      [31205, 20104, 'expired'],
+      [31207, 20157, 'ttl-too-long'],
+    ])(
+      'error %i: one tokenError, code %i, platform reason %s, the error as cause',
+      (sdkCode, code, platformReason) => {
+        const { manager, device, tokenErrors } = setUp();
+        manager.register(voice(device));
+        const expired = vi.fn();
+        manager.on('tokenExpired', expired);
+        const error = new FakeTwilioError(sdkCode, 'AccessTokenInvalid');
+        device.emit('error', error);
+        device.emit('error', error); // told twice: one report
+        expect(
+          tokenErrors.map((e) => [e.reason, e.code, e.facts.sdkCode, e.facts.platformReason, e.cause]),
+        ).toEqual([['client-rejected', code, sdkCode, platformReason, error]]);
+        expect(tokenErrors[0]?.message).toContain('"voice" refused the token');
+        expect(expired).not.toHaveBeenCalled();
+      },
+    );
+
+    it('error 20104 with a provider: one call (reason rejected), and the Device gets the new token', async () => {
+      const provider = vi.fn(async (_context: TokenProviderContext) => nextToken());
+      const { manager, device } = setUp({ tokenProvider: provider });
+      device.connected = true;
       manager.register(voice(device));
-      const error = new FakeTwilioError(code, 'AccessTokenInvalid');
-      device.emit('error', error);
-      expect(tokenErrors.map((e) => [e.reason, e.message, e.cause])).toEqual([
-        ['client-rejected', expect.stringContaining('"voice" refused the token'), error],
-      ]);
+      device.emit('error', new FakeTwilioError(20104, 'AccessTokenExpired'));
+      device.emit('error', new FakeTwilioError(20104, 'AccessTokenExpired'));
+      await advance(5 * SECOND);
+      expect(provider.mock.calls.map(([context]) => context.reason)).toEqual(['rejected']);
+      expect(device.token).toBe(manager.token);
     });
 
     it('an error not about the token is neither reported nor thrown', () => {

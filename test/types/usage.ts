@@ -16,7 +16,7 @@ declare const device: { updateToken(token: string): void };
 const options: AccessManagerOptions = {
   aboutToExpireMs: 60_000,
   tokenProvider: async ({ reason, signal }) => {
-    const kind: 'initial' | 'about-to-expire' | 'expired' | 'wake' | 'manual' = reason;
+    const kind: 'initial' | 'about-to-expire' | 'expired' | 'wake' | 'manual' | 'rejected' = reason;
     void kind;
     return (await fetch('/token', { signal })).text();
   },
