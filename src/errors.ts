@@ -31,6 +31,12 @@ export type AccessTokenErrorReason =
   | 'provider-timeout'
   | 'peer-retrying'
   | 'unchanged'
+  | 'session-ended'
+  | 'endpoint-status'
+  | 'endpoint-html'
+  | 'endpoint-no-token'
+  | 'endpoint-unreachable'
+  | 'endpoint-relative-url'
   | 'invalid-argument';
 
 /**
@@ -60,6 +66,18 @@ export interface AccessTokenErrorFacts {
   client?: string | undefined;
   /** A time limit in milliseconds, for `client-timeout`. */
   timeoutMs?: number | undefined;
+  /** The token endpoint's HTTP status, for `session-ended` and `endpoint-status`. */
+  status?: number | undefined;
+  /**
+   * What the token endpoint said, when it is short and safe to print: an HTML page's title, or
+   * the message of an error body. Never anything that could be a token or a secret.
+   */
+  detail?: string | undefined;
+  /**
+   * How long the token endpoint asked to wait (`Retry-After`), in milliseconds: the manager waits
+   * at least that long before the next attempt, at most `retry.maxDelayMs`.
+   */
+  retryAfterMs?: number | undefined;
 }
 
 /** The code, cause and remedy of one reason, as {@link describeReason} returns them. */
@@ -100,6 +118,8 @@ export function formatDuration(ms: number): string {
 const kindOf = (value: unknown): string =>
   value === null ? 'null' : typeof value === 'string' ? `"${value.slice(0, 32)}"` : `a ${typeof value}`;
 
+const quoted = (detail: string | undefined, before: string): string =>
+  detail === undefined ? '' : `${before}"${detail}"`;
 const between = (fromMs = 0, toMs = 0): string => formatDuration(toMs - fromMs);
 const clientLabel = (name: string | undefined): string =>
   name === undefined ? 'A client' : `Client "${name}"`;
@@ -193,6 +213,35 @@ const DESCRIBERS: Record<AccessTokenErrorReason, Describer> = {
   unchanged: () => [
     'The tokenProvider returned the token already held, which is due for renewal.',
     ON_SERVER + 'mint a new token per request; never cache tokens.',
+  ],
+  'session-ended': (f) => [
+    (f.status
+      ? `The token endpoint answered ${f.status}${quoted(f.detail, ': ')}`
+      : f.detail
+        ? `The token endpoint redirected to a page${quoted(f.detail, ' ')}`
+        : 'The tokenProvider said') +
+      ": the user's session is over. Refreshing stopped; the token held works until exp.",
+    'Have the user sign in again, then call refresh() or updateToken(token).',
+  ],
+  'endpoint-status': (f) => [
+    `The token endpoint answered ${f.status}${quoted(f.detail, ': ')}.`,
+    ON_SERVER + 'see its logs; it is retried with backoff (after Retry-After, for 429 and 503).',
+  ],
+  'endpoint-html': (f) => [
+    `The token endpoint answered an HTML page${quoted(f.detail, ' ')} instead of a token.`,
+    ON_CLIENT + 'check the URL; the endpoint must answer the token or {"token": …}, and 401 once signed out.',
+  ],
+  'endpoint-no-token': (f) => [
+    `The token endpoint answered ${f.received}, with no token in it.`,
+    ON_CLIENT + 'pass select to fromEndpoint to pick the token, or answer {"token": …} on the server.',
+  ],
+  'endpoint-unreachable': () => [
+    'The token endpoint could not be reached (offline, a wrong host, CORS, or a dropped connection).',
+    'See error.cause; it is retried with backoff.',
+  ],
+  'endpoint-relative-url': () => [
+    'fromEndpoint has a relative URL and there is no page to resolve it against (server rendering); not retried.',
+    ON_CLIENT + 'create the AccessManager in the browser only, or give fromEndpoint an absolute URL.',
   ],
 };
 

@@ -36,7 +36,11 @@ export interface AccessManagerEvents {
   tokenWillExpire: [manager: AccessManager];
   /** The token has expired; fires once per token. */
   tokenExpired: [manager: AccessManager];
-  /** A token was refused. The previous token, its timers and its clients are untouched. */
+  /**
+   * A token was refused, or the token provider said the user's session is over (reason
+   * `'session-ended'`: refreshing stopped until `refresh()` or a new token). The previous token,
+   * its timers and its clients are untouched.
+   */
   tokenError: [error: AccessTokenError, manager: AccessManager];
   /** A client did not take a token: it threw, rejected, hung, or lacks a required grant. */
   clientError: [error: AccessTokenError, client: TokenClient];
@@ -106,6 +110,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
         held: () => this.#current,
         updateToken: (next) => this.updateToken(next),
         reportFailure: (error, failure) => this.emit('refreshFailed', error, failure),
+        reportEnd: (error) => this.#emitTokenError(error),
       },
       settings,
     );
@@ -238,11 +243,14 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
 
   /**
    * Asks the token provider for a new token now, or joins the refresh already under way. Failed
-   * attempts are retried with backoff (each one emits `refreshFailed`).
+   * attempts are retried with backoff (each one emits `refreshFailed`). After the provider said
+   * the session is over (`session-ended`), this is what starts refreshing again: call it once the
+   * user has signed in.
    *
    * @returns the accepted token, once every client has taken it.
-   * @throws {@link AccessTokenError} `no-token-provider` without a `tokenProvider` option, or
-   *   `destroyed` when the manager is destroyed first.
+   * @throws {@link AccessTokenError} `no-token-provider` without a `tokenProvider` option,
+   *   `destroyed` when the manager is destroyed first, or what ended the refresh for good
+   *   (`session-ended`, `endpoint-relative-url`), which is also emitted as `tokenError`.
    * @example
    * button.onclick = () => manager.refresh();
    */
