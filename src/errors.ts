@@ -220,7 +220,7 @@ const DESCRIBERS: Record<AccessTokenErrorReason, Describer> = {
       : f.detail
         ? `The token endpoint redirected to a page${quoted(f.detail, ' ')}`
         : 'The tokenProvider said') +
-      ": the user's session is over. Refreshing stopped; the token held works until exp.",
+      ": the user's session is over. Nothing is refreshed until the app acts; a token held works until exp.",
     'Have the user sign in again, then call refresh() or updateToken(token).',
   ],
   'endpoint-status': (f) => [
