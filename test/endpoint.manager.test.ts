@@ -140,8 +140,13 @@ describe('AccessManager over fromEndpoint', () => {
       const { manager, tokenErrors, failures } = managerOver('/token', mintToken());
       endpoint.answer = ROUTES['/500']!;
       await advance(57 * MINUTE);
-      await live(MINUTE, SECOND);
-      expect(endpoint.tokenHits()).toBeGreaterThanOrEqual(5);
+      // Each retry when its backoff says, once the failure before it has come back.
+      for (let failed = 1; failed <= 5; failed++) {
+        await until(() => failures.length >= failed);
+        await advance(failures[failed - 1]!.failure.retryInMs);
+      }
+      await until(() => failures.length >= 6);
+      expect(endpoint.tokenHits()).toBe(6);
       expect(failures.map(({ error }) => error.reason)).toEqual(failures.map(() => 'endpoint-status'));
       expect(failures[0]?.error.facts).toEqual({ status: 500, detail: 'database down' });
       const delays = failures.map(({ failure }) => failure.retryInMs);
@@ -150,8 +155,30 @@ describe('AccessManager over fromEndpoint', () => {
       expect(tokenErrors).toEqual([]);
 
       endpoint.answer = ROUTES['/json']!;
-      await live(MINUTE, SECOND);
-      expect(manager.isAboutToExpire).toBe(false); // a new token arrived
+      await advance(failures[5]!.failure.retryInMs);
+      await until(() => !manager.isAboutToExpire); // the next attempt brought a new token
+      expect(endpoint.tokenHits()).toBe(7);
+      manager.destroy();
+    });
+  });
+
+  describe('when the endpoint hangs, or drops the connection', () => {
+    it('aborts the request at refreshTimeoutMs and retries, as it retries a dropped connection', async () => {
+      let closed = 0;
+      endpoint.answer = (req) => req.on('close', () => (closed += 1)); // never answers
+      const { manager, failures } = managerOver('/token', null, { refreshTimeoutMs: 5_000 });
+      await until(() => endpoint.tokenHits() === 1);
+      await advance(5_000);
+      await until(() => failures.length === 1 && closed === 1); // the server saw the request end
+      expect(failures[0]?.error.reason).toBe('provider-timeout');
+
+      endpoint.answer = ROUTES['/drop']!;
+      await live(2 * SECOND, SECOND);
+      await until(() => failures.length === 2);
+      expect(failures[1]?.error.reason).toBe('endpoint-unreachable');
+      endpoint.answer = ROUTES['/json']!;
+      await live(5 * SECOND, SECOND);
+      await until(() => manager.token !== null);
       manager.destroy();
     });
   });
