@@ -65,15 +65,15 @@ function retryAfterMsOf({ headers }: Response): number | undefined {
  * the bare token, or as JSON with a `token` field (or what `options.select` picks). Every failure
  * is an {@link AccessTokenError} that says what the endpoint did:
  *
- * | the endpoint                                   | reason                  | then                              |
- * | ---------------------------------------------- | ----------------------- | --------------------------------- |
- * | 401, 403, or a redirect to an HTML page        | `session-ended`         | no retry until `refresh()`        |
- * | 429, 503                                       | `endpoint-status`       | retried after `Retry-After`       |
- * | any other non-2xx                              | `endpoint-status`       | retried with backoff              |
- * | a 2xx HTML page                                | `endpoint-html`         | retried with backoff              |
- * | 2xx JSON without a token, or an empty body     | `endpoint-no-token`     | retried with backoff              |
- * | no answer (offline, CORS, a dropped connection) | `endpoint-unreachable` | retried with backoff              |
- * | a relative `url` with no page (server)         | `endpoint-relative-url` | no retry                          |
+ * | the endpoint                                    | reason                 | then                        |
+ * | ----------------------------------------------- | ---------------------- | --------------------------- |
+ * | 401, 403, or a redirect to an HTML page         | `session-ended`        | no retry until `refresh()`  |
+ * | 429, 503                                        | `endpoint-status`      | retried after `Retry-After` |
+ * | any other non-2xx                               | `endpoint-status`      | retried with backoff        |
+ * | a 2xx HTML page                                 | `endpoint-html`        | retried with backoff        |
+ * | 2xx JSON without a token, or an empty body      | `endpoint-no-token`    | retried with backoff        |
+ * | no answer (offline, CORS, a dropped connection) | `endpoint-unreachable` | retried with backoff        |
+ * | a relative `url` with no page (server)          | `endpoint-no-origin`   | no retry                    |
  *
  * `facts.status` holds the status, `facts.detail` a page's title or the body's message when it
  * is short and could not be a token, `facts.retryAfterMs` the wait asked for. The body is never
@@ -105,7 +105,7 @@ export function fromEndpoint(url: string | URL, options?: FromEndpointOptions): 
       try {
         new URL(url);
       } catch {
-        throw new AccessTokenError('endpoint-relative-url');
+        throw new AccessTokenError('endpoint-no-origin');
       }
     }
     const extra = typeof init === 'function' ? await init() : init;

@@ -36,7 +36,7 @@ export type AccessTokenErrorReason =
   | 'endpoint-html'
   | 'endpoint-no-token'
   | 'endpoint-unreachable'
-  | 'endpoint-relative-url'
+  | 'endpoint-no-origin'
   | 'invalid-argument';
 
 /**
@@ -225,23 +225,23 @@ const DESCRIBERS: Record<AccessTokenErrorReason, Describer> = {
   ],
   'endpoint-status': (f) => [
     `The token endpoint answered ${f.status}${quoted(f.detail, ': ')}.`,
-    ON_SERVER + 'see its logs; it is retried with backoff (after Retry-After, for 429 and 503).',
+    ON_SERVER + 'see its logs. It is retried with backoff (429, 503: after Retry-After).',
   ],
   'endpoint-html': (f) => [
     `The token endpoint answered an HTML page${quoted(f.detail, ' ')} instead of a token.`,
-    ON_CLIENT + 'check the URL; the endpoint must answer the token or {"token": …}, and 401 once signed out.',
+    ON_CLIENT + 'check the URL; the endpoint must answer a token, or 401 once signed out.',
   ],
   'endpoint-no-token': (f) => [
     `The token endpoint answered ${f.received}, with no token in it.`,
-    ON_CLIENT + 'pass select to fromEndpoint to pick the token, or answer {"token": …} on the server.',
+    ON_CLIENT + 'pick the token with fromEndpoint\'s select, or answer {"token": …}.',
   ],
   'endpoint-unreachable': () => [
     'The token endpoint could not be reached (offline, a wrong host, CORS, or a dropped connection).',
     'See error.cause; it is retried with backoff.',
   ],
-  'endpoint-relative-url': () => [
-    'fromEndpoint has a relative URL and there is no page to resolve it against (server rendering); not retried.',
-    ON_CLIENT + 'create the AccessManager in the browser only, or give fromEndpoint an absolute URL.',
+  'endpoint-no-origin': () => [
+    'fromEndpoint has a relative URL and no page origin to resolve it against (server rendering); not retried.',
+    ON_CLIENT + 'create the AccessManager in the browser only, or use an absolute URL.',
   ],
 };
 

@@ -250,7 +250,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    * @returns the accepted token, once every client has taken it.
    * @throws {@link AccessTokenError} `no-token-provider` without a `tokenProvider` option,
    *   `destroyed` when the manager is destroyed first, or what ended the refresh for good
-   *   (`session-ended`, `endpoint-relative-url`), which is also emitted as `tokenError`.
+   *   (`session-ended`, `endpoint-no-origin`), which is also emitted as `tokenError`.
    * @example
    * button.onclick = () => manager.refresh();
    */

@@ -14,4 +14,4 @@ import { AccessTokenError } from './errors';
  */
 export const endsRefreshing = (error: unknown): error is AccessTokenError =>
   error instanceof AccessTokenError &&
-  (error.reason === 'session-ended' || error.reason === 'endpoint-relative-url');
+  (error.reason === 'session-ended' || error.reason === 'endpoint-no-origin');

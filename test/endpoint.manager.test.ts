@@ -211,7 +211,7 @@ describe('AccessManager over fromEndpoint', () => {
       manager.on('tokenError', (error) => tokenErrors.push(error));
       manager.on('refreshFailed', (error) => failures.push(error));
       await advance(10 * MINUTE);
-      expect(tokenErrors.map((error) => error.reason)).toEqual(['endpoint-relative-url']);
+      expect(tokenErrors.map((error) => error.reason)).toEqual(['endpoint-no-origin']);
       expect(failures).toEqual([]);
       expect(Date.now()).toBe(T0 + 10 * MINUTE);
       expect(vi.getTimerCount()).toBe(0);

@@ -171,10 +171,10 @@ describe(fromEndpoint, () => {
   });
 
   describe('where there is no page', () => {
-    it('refuses a relative URL as endpoint-relative-url, without fetching', async () => {
+    it('refuses a relative URL as endpoint-no-origin, without fetching', async () => {
       const fetchSpy = vi.spyOn(globalThis, 'fetch');
       const error = await failureOf(fromEndpoint('/api/token'));
-      expect(error.reason).toBe('endpoint-relative-url');
+      expect(error.reason).toBe('endpoint-no-origin');
       expect(fetchSpy).not.toHaveBeenCalled();
     });
   });
