@@ -15,7 +15,7 @@ type AccessManagerProviderProps = {
 };
 declare function AccessManagerProvider(props: AccessManagerProviderProps): ReactNode;
 declare function useAccessManager(): AccessManager;
-type AccessTokenStatus = 'empty' | 'valid' | 'aboutToExpire' | 'expired' | 'error';
+type AccessTokenStatus = 'empty' | 'valid' | 'aboutToExpire' | 'expired' | 'error' | 'sessionEnded';
 interface AccessTokenSnapshot {
     readonly token: string | null;
     readonly identity: string | null;

@@ -59,9 +59,12 @@ if (!credentials().demo) {
   realSdks = result.outputFiles[0].text;
 }
 
-// The demo can make the token server fail, to show retries with backoff.
+// The demo can make the token server fail, to show retries with backoff, and end the user's
+// session (the token route then answers 401, as an app's would once its session cookie is gone).
 let failNextRequests = 0;
 let tokensMinted = 0;
+let tokenRequests = 0;
+let signedIn = true;
 
 // Only the demo, the build and the two runtime dependencies are served: nothing else of the repo.
 const PUBLIC = ['examples/', 'dist/', 'node_modules/jwt-decode/', 'node_modules/mitt/'];
@@ -69,6 +72,12 @@ const PUBLIC = ['examples/', 'dist/', 'node_modules/jwt-decode/', 'node_modules/
 const server = createServer(async (req, res) => {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   if (url.pathname === '/token') {
+    tokenRequests += 1;
+    if (!signedIn) {
+      return res
+        .writeHead(401, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+        .end(JSON.stringify({ error: 'signed out' }));
+    }
     if (failNextRequests > 0) {
       failNextRequests -= 1;
       return res.writeHead(503, { 'content-type': 'text/html' }).end('<h1>503 Service Unavailable</h1>');
@@ -79,6 +88,10 @@ const server = createServer(async (req, res) => {
   }
   if (url.pathname === '/fail' && req.method === 'POST') {
     failNextRequests = Number(url.searchParams.get('count') ?? 3);
+    return res.writeHead(204).end();
+  }
+  if ((url.pathname === '/sign-out' || url.pathname === '/sign-in') && req.method === 'POST') {
+    signedIn = url.pathname === '/sign-in';
     return res.writeHead(204).end();
   }
   if (url.pathname === '/mode') {
@@ -92,7 +105,7 @@ const server = createServer(async (req, res) => {
   if (url.pathname === '/stats') {
     return res
       .writeHead(200, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ tokensMinted, failNextRequests }));
+      .end(JSON.stringify({ tokensMinted, tokenRequests, failNextRequests, signedIn }));
   }
   if (url.pathname === '/examples/react/app.js') {
     // Bundled on request (about a second), so an edit shows on reload.

@@ -31,6 +31,12 @@ export type AccessTokenErrorReason =
   | 'provider-timeout'
   | 'peer-retrying'
   | 'unchanged'
+  | 'session-ended'
+  | 'endpoint-status'
+  | 'endpoint-html'
+  | 'endpoint-no-token'
+  | 'endpoint-unreachable'
+  | 'endpoint-no-origin'
   | 'invalid-argument'
   | 'invalid-server-option';
 
@@ -65,6 +71,18 @@ export interface AccessTokenErrorFacts {
   sdkCode?: number | undefined;
   /** For `client-rejected`: the reason the SDK's code means, where one maps (31205 is `expired`). */
   platformReason?: AccessTokenErrorReason | undefined;
+  /** The token endpoint's HTTP status, for `session-ended` and `endpoint-status`. */
+  status?: number | undefined;
+  /**
+   * What the token endpoint said, when it is short and safe to print: an HTML page's title, or
+   * the message of an error body. Never anything that could be a token or a secret.
+   */
+  detail?: string | undefined;
+  /**
+   * How long the token endpoint asked to wait (`Retry-After`), in milliseconds: the manager waits
+   * at least that long before the next attempt, at most `retry.maxDelayMs`.
+   */
+  retryAfterMs?: number | undefined;
 }
 
 /** The code, cause and remedy of one reason, as {@link describeReason} returns them. */
@@ -105,6 +123,8 @@ export function formatDuration(ms: number): string {
 const kindOf = (value: unknown): string =>
   value === null ? 'null' : typeof value === 'string' ? `"${value.slice(0, 32)}"` : `a ${typeof value}`;
 
+const quoted = (detail: string | undefined, before: string): string =>
+  detail === undefined ? '' : `${before}"${detail}"`;
 const between = (fromMs = 0, toMs = 0): string => formatDuration(toMs - fromMs);
 const clientLabel = (name: string | undefined): string =>
   name === undefined ? 'A client' : `Client "${name}"`;
@@ -202,6 +222,35 @@ const DESCRIBERS: Record<AccessTokenErrorReason, Describer> = {
   unchanged: () => [
     'The tokenProvider returned the token already held, which is due for renewal.',
     ON_SERVER + 'mint a new token per request; never cache tokens.',
+  ],
+  'session-ended': (f) => [
+    (f.status
+      ? `The token endpoint answered ${f.status}${quoted(f.detail, ': ')}`
+      : f.detail
+        ? `The token endpoint redirected to a page${quoted(f.detail, ' ')}`
+        : 'The tokenProvider said') +
+      ": the user's session is over. Nothing is refreshed until the app acts; a token held works until exp.",
+    'Have the user sign in again, then call refresh() or updateToken(token).',
+  ],
+  'endpoint-status': (f) => [
+    `The token endpoint answered ${f.status}${quoted(f.detail, ': ')}.`,
+    ON_SERVER + 'see its logs. It is retried with backoff (429, 503: after Retry-After).',
+  ],
+  'endpoint-html': (f) => [
+    `The token endpoint answered an HTML page${quoted(f.detail, ' ')} instead of a token.`,
+    ON_CLIENT + 'check the URL; the endpoint must answer a token, or 401 once signed out.',
+  ],
+  'endpoint-no-token': (f) => [
+    `The token endpoint answered ${f.received}, with no token in it.`,
+    ON_CLIENT + 'pick the token with fromEndpoint\'s select, or answer {"token": …}.',
+  ],
+  'endpoint-unreachable': () => [
+    'The token endpoint could not be reached (offline, a wrong host, CORS, or a dropped connection).',
+    'See error.cause; it is retried with backoff.',
+  ],
+  'endpoint-no-origin': () => [
+    'fromEndpoint has a relative URL and no page origin to resolve it against (server rendering); not retried.',
+    ON_CLIENT + 'create the AccessManager in the browser only, or use an absolute URL.',
   ],
 };
 

@@ -9,6 +9,8 @@ export type {
   TokenProvider,
   TokenProviderContext,
 } from './provider';
+export { fromEndpoint } from './endpoint';
+export type { FromEndpointOptions } from './endpoint';
 export type { SharedAttempt, SharedRefresh, SharedToken, SharingHost, TokenSharing } from './sharing';
 export { AccessTokenError, describeReason, formatDuration } from './errors';
 export type { AccessTokenErrorFacts, AccessTokenErrorReason, ReasonDescription } from './errors';

@@ -39,7 +39,9 @@ export interface AccessManagerEvents {
   /**
    * A token was refused: by the manager (the previous token, its timers and its clients are
    * untouched), or by a registered SDK's server (`client-rejected`, with `facts.sdkCode`; with a
-   * `tokenProvider` a refresh with reason `'rejected'` follows).
+   * `tokenProvider` a refresh with reason `'rejected'` follows). Or the token provider said the
+   * user's session is over (reason `'session-ended'`): refreshing stopped until `refresh()` or a
+   * new token, and the token held is kept until its `exp`.
    */
   tokenError: [error: AccessTokenError, manager: AccessManager];
   /**
@@ -111,6 +113,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
         held: () => this.#current,
         updateToken: (next) => this.updateToken(next),
         reportFailure: (error, failure) => this.emit('refreshFailed', error, failure),
+        reportEnd: (error) => this.#emitTokenError(error),
       },
       settings,
     );
@@ -243,11 +246,14 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
 
   /**
    * Asks the token provider for a new token now, or joins the refresh already under way. Failed
-   * attempts are retried with backoff (each one emits `refreshFailed`).
+   * attempts are retried with backoff (each one emits `refreshFailed`). After the provider said
+   * the session is over (`session-ended`), this is what starts refreshing again: call it once the
+   * user has signed in.
    *
    * @returns the accepted token, once every client has taken it.
-   * @throws {@link AccessTokenError} `no-token-provider` without a `tokenProvider` option, or
-   *   `destroyed` when the manager is destroyed first.
+   * @throws {@link AccessTokenError} `no-token-provider` without a `tokenProvider` option,
+   *   `destroyed` when the manager is destroyed first, or what ended the refresh for good
+   *   (`session-ended`, `endpoint-no-origin`), which is also emitted as `tokenError`.
    * @example
    * button.onclick = () => manager.refresh();
    */

@@ -29,8 +29,9 @@ export interface AccessManagerOptions {
   /**
    * The app's function that fetches a new token. With it, the manager keeps itself alive: it
    * fetches at once when it has no token, again before each token expires, and after a wake,
-   * retrying with backoff until it succeeds.
-   * @example tokenProvider: async ({ signal }) => (await (await fetch('/token', { signal })).json()).token
+   * retrying with backoff until it succeeds, or until it says the user's session is over
+   * (`session-ended`: `fromEndpoint` says it for 401 and 403).
+   * @example tokenProvider: fromEndpoint('/token')
    */
   tokenProvider?: TokenProvider;
   /**

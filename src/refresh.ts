@@ -9,12 +9,14 @@ import type { Clock } from './clock';
 import { AccessTokenError } from './errors';
 import {
   backoffDelayMs,
+  retryDelayMs,
   type RefreshFailure,
   type RefreshReason,
   type RetryOptions,
   type TokenProvider,
 } from './provider';
 import { refreshLeadMs } from './schedule';
+import { endsRefreshing } from './sessionEnded';
 import type { SharedAttempt, SharedRefresh, SharedToken, TokenSharing } from './sharing';
 import { wait, whenAborted } from './wait';
 
@@ -45,6 +47,8 @@ export interface RefreshHost {
   updateToken(token: string): Promise<unknown>;
   /** Told about each failed attempt; the manager emits `refreshFailed`. */
   reportFailure(error: AccessTokenError, failure: RefreshFailure): void;
+  /** Told once when a refresh ends for good (see `sessionEnded.ts`); the manager emits `tokenError`. */
+  reportEnd(error: AccessTokenError): void;
 }
 
 /** The options the refresher reads, under their public names, with defaults applied. */
@@ -147,6 +151,8 @@ export class Refresher {
       this.#inFlight = this.#loop(reason).finally(() => {
         this.#inFlight = null;
       });
+      // Reported once the refresh is over, so a tokenError listener's refresh() starts a new one.
+      this.#inFlight.catch((error: unknown) => endsRefreshing(error) && this.#host.reportEnd(error));
     }
     return this.#inFlight;
   }
@@ -209,7 +215,12 @@ export class Refresher {
         if (!this.#stopped) return token;
       } catch (error) {
         if (this.#stopped) break;
-        const retryInMs = backoffDelayMs(attempt, retry);
+        if (endsRefreshing(error)) {
+          // Nothing automatic until the app acts: the token held starts no refresh of its own again.
+          this.#scheduledFor = this.#host.held();
+          throw error;
+        }
+        const retryInMs = retryDelayMs(attempt, retry, error);
         this.#reportFailure(error, { attempt, retryInMs });
         if (this.#stopped) break; // a refreshFailed listener destroyed the manager
         await wait(clock, retryInMs, this.#wakeController.signal);

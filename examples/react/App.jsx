@@ -31,6 +31,12 @@ function Status() {
         <span id="status" className={`badge ${status}`}>
           {status}
         </span>
+        {status === 'sessionEnded' && (
+          <p id="session-ended" className="error">
+            The session is over (the token server answered {error?.facts.status}): nothing is retried until
+            you sign in again, and the token held works until it expires.
+          </p>
+        )}
       </dd>
       <dt>Expires in</dt>
       <dd id="countdown" data-expires-ms={expires?.getTime() ?? ''}>
@@ -69,6 +75,27 @@ function Controls() {
         }
       >
         Make the token server fail 3 times
+      </button>
+      <button
+        id="sign-out"
+        onClick={() =>
+          fetch('/sign-out', { method: 'POST' }).then(() =>
+            record('note', 'Signed out: the token server answers 401 from now on'),
+          )
+        }
+      >
+        Sign out
+      </button>
+      <button
+        id="sign-in"
+        onClick={() =>
+          fetch('/sign-in', { method: 'POST' }).then(() => {
+            record('note', 'Signed in again: refresh() resumes');
+            return manager.refresh().catch(() => {});
+          })
+        }
+      >
+        Sign in again
       </button>
       <span className="muted">
         Tokens served: <span id="served">{served ?? '–'}</span>

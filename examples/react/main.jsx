@@ -1,8 +1,9 @@
 // The React example: one AccessManager owned by <AccessManagerProvider>, kept alive by a token
-// provider that calls `npm start`'s token server. Rendered in StrictMode: still one manager and
-// one token request (the token server's count is on the page).
+// provider (fromEndpoint) that calls `npm start`'s token server. Rendered in StrictMode: still one
+// manager and one token request (the token server's count is on the page).
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { fromEndpoint } from 'access-token-manager';
 import { AccessManagerProvider } from 'access-token-manager/react';
 import { App } from './App.jsx';
 import { record } from './activity.js';
@@ -14,12 +15,13 @@ const ttlSeconds = Number(params.get('ttl') ?? 180);
 const aboutToExpireMs = Number(params.get('aboutToExpireMs') ?? 60_000);
 const identity = params.get('identity') ?? 'react_user';
 
-async function tokenProvider({ reason, signal }) {
-  record('asked', `tokenProvider asked (reason: ${reason})`, { reason });
-  const query = new URLSearchParams({ identity, ttl: String(ttlSeconds) });
-  const response = await fetch(`/token?${query}`, { signal, cache: 'no-store' });
-  if (!response.ok) throw new Error(`token server answered ${response.status}`);
-  return (await response.json()).token;
+// Reads { token } from the answer; a 401 (after "Sign out") ends the session: no retries until
+// "Sign in again" calls refresh().
+const fetchToken = fromEndpoint(`/token?${new URLSearchParams({ identity, ttl: String(ttlSeconds) })}`);
+
+function tokenProvider(context) {
+  record('asked', `tokenProvider asked (reason: ${context.reason})`, { reason: context.reason });
+  return fetchToken(context);
 }
 
 // Read once, when the provider mounts: a new object on each render would be ignored anyway.

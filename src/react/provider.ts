@@ -48,7 +48,7 @@ export type AccessManagerProviderProps =
  * manager and {@link useAccessToken} `status: 'empty'`; the hooks' effects see the live one.
  *
  * @example
- * <AccessManagerProvider options={{ tokenProvider: async ({ signal }) => (await (await fetch('/token', { signal })).json()).token }}>
+ * <AccessManagerProvider options={{ tokenProvider: fromEndpoint('/token') }}>
  *   <App />
  * </AccessManagerProvider>
  * @example

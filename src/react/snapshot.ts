@@ -7,13 +7,19 @@ import type { AccessManager, AccessTokenError } from 'access-token-manager';
  * - `'aboutToExpire'`: `tokenAboutToExpire` is due or has fired for the current token;
  * - `'expired'`: the current token has expired;
  * - `'error'`: there is no usable token (none, or an expired one) and the last attempt failed:
- *   `error` says why.
+ *   `error` says why;
+ * - `'sessionEnded'`: the token provider said the user's session is over (`error.reason` is
+ *   `'session-ended'`; `fromEndpoint` says it for 401 and 403). Nothing is refreshed until the
+ *   app calls `refresh()` or gives a token; a token still held keeps working until it expires.
+ *   Show the way to sign in again.
  *
  * @example
  * const { status } = useAccessToken();
  * const badge = status === 'aboutToExpire' ? 'refreshing…' : status;
+ * @example
+ * if (useAccessToken().status === 'sessionEnded') return <SignInAgain />;
  */
-export type AccessTokenStatus = 'empty' | 'valid' | 'aboutToExpire' | 'expired' | 'error';
+export type AccessTokenStatus = 'empty' | 'valid' | 'aboutToExpire' | 'expired' | 'error' | 'sessionEnded';
 
 /**
  * What {@link useAccessToken} returns: an immutable snapshot of the manager's token. The same
@@ -49,6 +55,7 @@ export const EMPTY_SNAPSHOT: AccessTokenSnapshot = Object.freeze({
 
 /** The status of `manager`'s token, read from its clock, given the last error seen. */
 export function statusOf(manager: AccessManager, error: AccessTokenError | null): AccessTokenStatus {
+  if (error?.reason === 'session-ended') return 'sessionEnded';
   if (manager.token === null || manager.isExpired) {
     if (error) return 'error';
     return manager.token === null ? 'empty' : 'expired';

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { AccessManager } from 'access-token-manager';
 import { useManagerStore } from './context';
 import { Kept } from './kept';
@@ -31,7 +31,7 @@ interface Made<C> {
  * also under StrictMode, whose simulated unmount and remount keep the same client; it gets the
  * token the manager holds when it mounts (if that one has not expired) or the first one it
  * accepts after. An error thrown by `create` is thrown during the next render, for an error
- * boundary to catch.
+ * boundary to catch; that too was the mount's one call (StrictMode's remount does not call again).
  *
  * @param create - makes the client from a token: `(token) => new Device(token)`. Read at creation.
  * @param options - `requires`, `name`, `adapter`, `dispose`; see {@link UseClientOptions}.
@@ -51,6 +51,8 @@ export function useClient<C>(create: (token: string) => C, options: UseClientOpt
   const [client, setClient] = useState<C | null>(null);
   const [failure, setFailure] = useState<{ error: unknown } | null>(null);
   const [kept] = useState(() => new Kept<Made<C>>(({ client }) => latest.current.options.dispose?.(client)));
+  // The manager whose token `create` threw for: StrictMode's remount must not call it again.
+  const failedWith = useRef<AccessManager | null>(null);
   if (failure) throw failure.error;
 
   useEffect(
@@ -65,6 +67,7 @@ export function useClient<C>(create: (token: string) => C, options: UseClientOpt
           try {
             use(kept.keep({ client: latest.current.create(token), manager }));
           } catch (error) {
+            failedWith.current = manager;
             setFailure({ error });
           }
         };
@@ -75,7 +78,7 @@ export function useClient<C>(create: (token: string) => C, options: UseClientOpt
         // StrictMode's remount: the client made before its simulated unmount, still undisposed.
         const left = kept.reclaim();
         if (left && left.manager === manager) use(left);
-        else {
+        else if (failedWith.current !== manager) {
           kept.releaseNow(); // one made with another manager's token
           if (manager.token !== null && !manager.isExpired) make(manager.token);
           else manager.on('tokenUpdated', onToken);

@@ -29,6 +29,8 @@ const FULL =
 const SHORT =
   '20101 malformed malformed (code 20101), worded in development builds. ' +
   'See https://www.npmjs.com/package/access-token-manager#troubleshooting or run npx access-token-manager inspect.';
+// A string only fromEndpoint holds (src/endpoint.ts): an app that does not import it must not ship it.
+const FROM_ENDPOINT = 'opaqueredirect';
 // What the wording weighs at least, min+gzip: a production bundle is lighter by this much.
 const WORDING_MIN_BYTES = 700;
 
@@ -152,6 +154,7 @@ try {
         const bytes = gzipped(file);
         if (mode === 'production') {
           assert.equal(code.includes(WORDING), false, 'the production bundle holds the wording');
+          assert.equal(code.includes(FROM_ENDPOINT), false, 'the unused fromEndpoint stayed in the bundle');
           assert.ok(
             bytes <= withWordingBytes - WORDING_MIN_BYTES,
             `${bytes} B gzipped, not ${WORDING_MIN_BYTES} B under the ${withWordingBytes} B with the wording`,
@@ -186,6 +189,7 @@ try {
     const bundle = readFileSync(join(outdir, 'index.js'), 'utf8');
     assert.ok(bundle.includes('class'), 'size-limit bundled nothing');
     assert.equal(bundle.includes(WORDING), false, "size-limit's bundle holds the wording");
+    assert.equal(bundle.includes(FROM_ENDPOINT), false, "size-limit's bundle holds the unused fromEndpoint");
     return `import { AccessManager }: ${(size / 1000).toFixed(2)} kB gzipped`;
   });
   await check('Node, ES module, no bundler: full wording', () => {

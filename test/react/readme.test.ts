@@ -14,3 +14,15 @@ describe('README React section', () => {
     expect(example).toBe(read('test/types/readme.react.tsx'));
   });
 });
+
+describe('README Next.js section', () => {
+  it('shows the files of test/types/nextjs, which tsc checks, in order', () => {
+    const readme = read('README.md');
+    const start = readme.indexOf('### Next.js and server rendering');
+    const section = readme.slice(start, readme.indexOf('\n### ', start + 1));
+    const blocks = [...section.matchAll(/```tsx?\n([\s\S]*?)```/g)].map((match) => match[1]);
+    expect(blocks).toEqual(
+      ['providers.tsx', 'layout.tsx', 'accessManager.ts'].map((file) => read(`test/types/nextjs/${file}`)),
+    );
+  });
+});

@@ -41,8 +41,12 @@ function forbidBrowserGlobals(): string[] {
   return touched;
 }
 
+/** The managers useAccessManager() returned, render by render. */
+const seen: AccessManager[] = [];
+
 function App() {
   const manager = useAccessManager();
+  seen.push(manager);
   const { status, identity } = useAccessToken();
   useAccessManagerEvent('tokenUpdated', () => {});
   useRegisterClient({ updateToken: () => {} });
@@ -70,6 +74,10 @@ describe('server rendering', () => {
     expect(vi.getTimerCount()).toBe(0);
     expect(tokenProvider).not.toHaveBeenCalled();
     expect(touched).toEqual([]);
+    // useAccessManager() gave an idle stand-in, not a manager made from the options: no provider.
+    const idle = seen.at(-1)!;
+    expect(idle.token).toBeNull();
+    await expect(idle.refresh()).rejects.toMatchObject({ reason: 'no-token-provider' });
   });
 
   it('renders status empty with the app’s manager too, even when it holds a token', () => {

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
 import { act } from '@testing-library/react';
-import { AccessManager, type TokenClient } from 'access-token-manager';
+import { AccessManager, AccessTokenError, type TokenClient } from 'access-token-manager';
 import { useAccessToken } from 'access-token-manager/react';
 import { mintToken } from '../support/tokens.js';
 import { MINUTE, SECOND, advanceTo, deferred, mintAt, useFakeTime } from '../support/time.js';
@@ -93,6 +93,35 @@ describe(useAccessToken, () => {
     expect(tokens.last.status).toBe('error');
     expect(tokens.last.error).toMatchObject({ reason: 'provider-failed' });
     expect(tokens.last.token).toBeNull();
+  });
+
+  it('is sessionEnded once the provider says the session is over, the token still held, until refresh()', async () => {
+    const first = mintToken({ ttl: 3600 });
+    let signedIn = false;
+    let calls = 0;
+    const tokenProvider = async () => {
+      calls += 1;
+      if (!signedIn) throw new AccessTokenError('session-ended', { status: 401 });
+      return mintToken({ ttl: 3600 });
+    };
+    const manager = new AccessManager(first, { tokenProvider });
+    const tokens = probe(useAccessToken);
+    renderWith(<tokens.Probe />, manager);
+    await advanceInAct(57 * MINUTE);
+    expect(tokens.last).toMatchObject({
+      status: 'sessionEnded',
+      token: first,
+      error: { reason: 'session-ended' },
+    });
+    await advanceInAct(10 * MINUTE); // past exp: still the session that ended, not 'expired'
+    expect(tokens.last.status).toBe('sessionEnded');
+    expect(calls).toBe(1);
+
+    signedIn = true;
+    await act(async () => void (await manager.refresh()));
+    expect(tokens.last).toMatchObject({ status: 'valid', error: null });
+    expect(calls).toBe(2);
+    manager.destroy();
   });
 
   it('is expired when the token expired with no error to tell', async () => {

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { describe, expect, it, vi } from 'vitest';
 import { act, render } from '@testing-library/react';
-import { Component, type ReactNode } from 'react';
+import { Component, StrictMode, type ReactNode } from 'react';
 import { AccessManager, type TokenClient } from 'access-token-manager';
 import { AccessManagerProvider, useClient, type UseClientOptions } from 'access-token-manager/react';
 import { mintToken } from '../support/tokens.js';
@@ -22,6 +22,17 @@ class FakeSdkClient {
   }
   shutdown(): void {
     this.shutDown = true;
+  }
+}
+
+/** Shows what its children threw. */
+class Boundary extends Component<{ children: ReactNode }, { error: Error | null }> {
+  override state = { error: null as Error | null };
+  static getDerivedStateFromError(error: Error) {
+    return { error };
+  }
+  override render() {
+    return this.state.error ? <p>caught: {this.state.error.message}</p> : this.props.children;
   }
 }
 
@@ -159,15 +170,6 @@ describe(useClient, () => {
 
   it('throws what create threw during the next render, for an error boundary', async () => {
     const silence = vi.spyOn(console, 'error').mockImplementation(() => {});
-    class Boundary extends Component<{ children: ReactNode }, { error: Error | null }> {
-      override state = { error: null as Error | null };
-      static getDerivedStateFromError(error: Error) {
-        return { error };
-      }
-      override render() {
-        return this.state.error ? <p>caught: {this.state.error.message}</p> : this.props.children;
-      }
-    }
     const manager = new AccessManager(mintToken());
     const clients = clientProbe(() => {
       throw new Error('SDK refused');
@@ -181,6 +183,29 @@ describe(useClient, () => {
     );
     await settleInAct();
     expect(view.container.textContent).toBe('caught: SDK refused');
+    silence.mockRestore();
+    manager.destroy();
+  });
+
+  it('calls a create that throws once under StrictMode, as it calls one that returns', async () => {
+    const silence = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const create = vi.fn((): FakeSdkClient => {
+      throw new Error('SDK refused');
+    });
+    const clients = clientProbe(create);
+    const manager = new AccessManager(mintToken());
+    const view = render(
+      <StrictMode>
+        <AccessManagerProvider manager={manager}>
+          <Boundary>
+            <clients.Probe />
+          </Boundary>
+        </AccessManagerProvider>
+      </StrictMode>,
+    );
+    await settleInAct();
+    expect(view.container.textContent).toBe('caught: SDK refused');
+    expect(create).toHaveBeenCalledTimes(1);
     silence.mockRestore();
     manager.destroy();
   });

@@ -4,6 +4,7 @@ import {
   AccessManager,
   AccessTokenError,
   decodeAccessToken,
+  fromEndpoint,
   type AccessManagerOptions,
   type TokenClient,
 } from 'access-token-manager';
@@ -48,6 +49,19 @@ void refreshed;
 const { identity, grantNames, expires } = decodeAccessToken(token, { nowMs: Date.now() });
 void [identity, grantNames, expires.toISOString()];
 
+// fromEndpoint: a provider from a URL, with fetch's options (or a function that returns them) and select.
+new AccessManager(null, { tokenProvider: fromEndpoint('/token') });
+new AccessManager(null, {
+  tokenProvider: fromEndpoint(new URL('https://tokens.example.com/token'), {
+    init: { credentials: 'include', headers: { 'X-CSRF-Token': 'abc' } },
+    select: (body) => (body as { jwt: string }).jwt,
+  }),
+});
+fromEndpoint('/token', { init: async () => ({ headers: { Authorization: `Bearer ${token}` } }) });
+// A provider of its own says the session is over with a typed reason.
+const ended: AccessTokenError = new AccessTokenError('session-ended', { status: 401 });
+void ended;
+
 // Misuses.
 // @ts-expect-error: no such event
 manager.on('tokenRefreshed', () => {});
@@ -61,3 +75,9 @@ new AccessManager(token, { aboutToExpireMs: '3 minutes' });
 new AccessManager(null, { tokenProvider: async () => ({ token }) });
 // @ts-expect-error: the manager's token is read-only
 manager.token = token;
+// @ts-expect-error: the URL is a string or a URL, not an object holding one
+fromEndpoint({ url: '/token' });
+// @ts-expect-error: init is fetch's options, not a method name
+fromEndpoint('/token', { init: 'POST' });
+// @ts-expect-error: no such reason
+new AccessTokenError('signed-out');

@@ -1,0 +1,202 @@
+// fromEndpoint against a real HTTP server on loopback, with real time: what each answer of a token
+// endpoint becomes (a token, or a typed error that says what happened and what comes next).
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { AccessTokenError, decodeAccessToken, fromEndpoint, type TokenProvider } from 'access-token-manager';
+import { startEndpoint } from './support/endpoint.js';
+
+let endpoint: Awaited<ReturnType<typeof startEndpoint>>;
+beforeAll(async () => {
+  endpoint = await startEndpoint();
+});
+afterAll(() => endpoint.close());
+
+const ask = (provider: TokenProvider, signal = new AbortController().signal) =>
+  Promise.resolve(provider({ reason: 'initial', signal }));
+
+/** The error `provider` rejects with, checked to be an AccessTokenError. */
+async function failureOf(provider: TokenProvider, signal?: AbortSignal): Promise<AccessTokenError> {
+  const error: unknown = await ask(provider, signal).then(
+    () => {
+      throw new Error('the provider resolved');
+    },
+    (error: unknown) => error,
+  );
+  expect(error).toBeInstanceOf(AccessTokenError);
+  return error as AccessTokenError;
+}
+
+describe(fromEndpoint, () => {
+  describe('2xx', () => {
+    it('reads a bare token from a text body, trimmed', async () => {
+      const token = await ask(fromEndpoint(endpoint.url('/text')));
+      expect(decodeAccessToken(token).identity).toBe('alice');
+      expect(token).not.toMatch(/\s/);
+    });
+
+    it('reads the token field of a JSON body, or a JSON string', async () => {
+      expect(decodeAccessToken(await ask(fromEndpoint(endpoint.url('/json')))).identity).toBe('alice');
+      expect(decodeAccessToken(await ask(fromEndpoint(endpoint.url('/json-string')))).identity).toBe('alice');
+    });
+
+    it('reads what select picks', async () => {
+      const select = vi.fn((body: unknown) => (body as { data: { jwt: string } }).data.jwt);
+      const token = await ask(fromEndpoint(endpoint.url('/nested'), { select }));
+      expect(decodeAccessToken(token).identity).toBe('alice');
+      expect(select).toHaveBeenCalledWith({ data: { jwt: token } });
+    });
+
+    it('sends cache: no-store and credentials: same-origin with the signal, and init over them', async () => {
+      const fetchSpy = vi.spyOn(globalThis, 'fetch');
+      const { signal } = new AbortController();
+      await ask(fromEndpoint(endpoint.url('/json')), signal);
+      expect(fetchSpy.mock.calls[0]?.[1]).toEqual({ cache: 'no-store', credentials: 'same-origin', signal });
+
+      const headers = { 'x-csrf-token': 'abc' };
+      await ask(fromEndpoint(endpoint.url('/json'), { init: { credentials: 'include', headers } }), signal);
+      expect(fetchSpy.mock.calls[1]?.[1]).toEqual({
+        cache: 'no-store',
+        credentials: 'include',
+        headers,
+        signal,
+      });
+
+      // A function is called before each request; the manager's signal wins over one it returns.
+      const other = new AbortController().signal;
+      const init = vi.fn(async () => ({ method: 'POST', signal: other }));
+      await ask(fromEndpoint(endpoint.url('/json'), { init }), signal);
+      expect(init).toHaveBeenCalledTimes(1);
+      expect(fetchSpy.mock.calls[2]?.[1]).toMatchObject({ method: 'POST', signal });
+    });
+
+    it('refuses an HTML page as endpoint-html, naming its title', async () => {
+      const error = await failureOf(fromEndpoint(endpoint.url('/html')));
+      expect(error).toMatchObject({
+        reason: 'endpoint-html',
+        code: 0,
+        facts: { detail: 'Welcome to the app' },
+      });
+      expect(error.message).toContain('"Welcome to the app"');
+    });
+
+    it('refuses JSON without a token as endpoint-no-token, naming its keys only', async () => {
+      const error = await failureOf(fromEndpoint(endpoint.url('/no-token')));
+      expect(error).toMatchObject({
+        reason: 'endpoint-no-token',
+        facts: { received: 'an object with keys error, identity' },
+      });
+      expect(error.message).not.toContain('no session');
+      const selected = await failureOf(fromEndpoint(endpoint.url('/json'), { select: () => 42 }));
+      expect(selected.facts.received).toBe('a number');
+    });
+
+    it('refuses an empty body and broken JSON as endpoint-no-token', async () => {
+      expect((await failureOf(fromEndpoint(endpoint.url('/empty')))).facts.received).toBe('an empty body');
+      expect((await failureOf(fromEndpoint(endpoint.url('/bad-json')))).facts.received).toBe(
+        'text that is not valid JSON',
+      );
+    });
+  });
+
+  describe('the session is over', () => {
+    it('says session-ended for 401, with the body’s message', async () => {
+      const error = await failureOf(fromEndpoint(endpoint.url('/401')));
+      expect(error).toMatchObject({
+        reason: 'session-ended',
+        code: 0,
+        facts: { status: 401, detail: 'not signed in' },
+      });
+      expect(error.message).toContain('401');
+    });
+
+    it('says session-ended for 403, with a short text body', async () => {
+      const error = await failureOf(fromEndpoint(endpoint.url('/403')));
+      expect(error).toMatchObject({ reason: 'session-ended', facts: { status: 403, detail: 'Forbidden' } });
+    });
+
+    it('says session-ended for a redirect to a login page, naming its title', async () => {
+      const error = await failureOf(fromEndpoint(endpoint.url('/redirect')));
+      expect(error).toMatchObject({ reason: 'session-ended', facts: { detail: 'Sign in' } });
+      expect(error.facts.status).toBeUndefined();
+    });
+  });
+
+  describe('other statuses', () => {
+    it('reads Retry-After in seconds on 429', async () => {
+      const error = await failureOf(fromEndpoint(endpoint.url('/429')));
+      expect(error).toMatchObject({
+        reason: 'endpoint-status',
+        facts: { status: 429, detail: 'slow down', retryAfterMs: 7_000 },
+      });
+    });
+
+    it('reads Retry-After as an HTTP date on 503, against the response’s Date', async () => {
+      const error = await failureOf(fromEndpoint(endpoint.url('/503-date')));
+      expect(error.facts).toEqual({ status: 503, retryAfterMs: 20_000 });
+    });
+
+    it('says endpoint-status for 500 with the body’s message, and no Retry-After', async () => {
+      const error = await failureOf(fromEndpoint(endpoint.url('/500')));
+      expect(error.facts).toEqual({ status: 500, detail: 'database down' });
+      expect(error.message).toContain('500');
+    });
+
+    it('never quotes a body that holds a token', async () => {
+      const error = await failureOf(fromEndpoint(endpoint.url('/500-token')));
+      expect(error.facts).toEqual({ status: 500 });
+      expect(error.message).not.toMatch(/eyJ|stale/);
+      expect(JSON.stringify(error.facts)).not.toMatch(/eyJ/);
+    });
+  });
+
+  describe('no answer', () => {
+    it('says endpoint-unreachable for a dropped connection, the fetch error as cause', async () => {
+      const error = await failureOf(fromEndpoint(endpoint.url('/drop')));
+      expect(error.reason).toBe('endpoint-unreachable');
+      expect(error.cause).toBeInstanceOf(TypeError);
+    });
+
+    it('says endpoint-unreachable when nothing listens', async () => {
+      const error = await failureOf(fromEndpoint('http://127.0.0.1:9/token'));
+      expect(error.reason).toBe('endpoint-unreachable');
+    });
+
+    it('leaves a hanging request to the signal, and rejects with the abort itself', async () => {
+      const controller = new AbortController();
+      const asked = ask(fromEndpoint(endpoint.url('/hang')), controller.signal);
+      setTimeout(() => controller.abort(), 50);
+      const error: unknown = await asked.catch((error: unknown) => error);
+      expect(error).not.toBeInstanceOf(AccessTokenError);
+      expect((error as Error).name).toBe('AbortError');
+    });
+  });
+
+  describe('where there is no page', () => {
+    it('refuses a relative URL as endpoint-no-origin, without fetching', async () => {
+      const fetchSpy = vi.spyOn(globalThis, 'fetch');
+      const error = await failureOf(fromEndpoint('/api/token'));
+      expect(error.reason).toBe('endpoint-no-origin');
+      expect(fetchSpy).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('arguments', () => {
+    it('refuses a url that is not a string or URL, and options of the wrong type', () => {
+      const refusal = (make: () => unknown) => {
+        try {
+          make();
+        } catch (error) {
+          return error;
+        }
+        return null;
+      };
+      for (const make of [
+        () => fromEndpoint(42 as unknown as string),
+        () => fromEndpoint('/token', 'init' as never),
+        () => fromEndpoint('/token', { init: 'POST' as never }),
+        () => fromEndpoint('/token', { select: 'token' as never }),
+      ]) {
+        expect(refusal(make)).toMatchObject({ reason: 'invalid-argument' });
+      }
+    });
+  });
+});
