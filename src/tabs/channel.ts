@@ -38,9 +38,9 @@ export class TabChannel {
   /** Ends the wait for answers. */
   #askEnded?: AbortController;
   /** Releases this manager's presence lock. */
-  #leave = ignore;
+  #leave!: () => void;
   #peerRetryAtMs = -Infinity;
-  #closed = false;
+  #closed?: true;
 
   /**
    * Opens the channel; see {@link webLocks} for where it cannot be opened.
@@ -84,17 +84,28 @@ export class TabChannel {
 
   /**
    * Runs `task` while this tab holds the share key's lock, after any other tab's task. A tab that
-   * closes releases its lock, so the next tab in line takes over. `task` is told whether it had to
-   * wait: then another tab may have just fetched a token whose broadcast has not arrived yet.
-   * Aborting `signal` gives up a place in the queue (the lock of a running task is released when
-   * the task settles, which the manager ensures on abort).
+   * closes releases its lock, so the next tab in line takes over. Aborting `signal` gives up a
+   * place in the queue (the lock of a running task is released when the task settles, which the
+   * manager ensures on abort).
+   *
+   * `task` gets the locks as they stood when it asked for the lock, to pass on to
+   * {@link TabChannel.askPeers}, if it got the lock at once; or `null` if it had to wait: then
+   * another tab may have just fetched a token whose broadcast has not arrived yet, and the locks
+   * have changed.
    */
-  withLock<T>(signal: AbortSignal, task: (waited: boolean) => Promise<T>): Promise<T> {
+  withLock<T>(
+    signal: AbortSignal,
+    task: (peers: Promise<LockManagerSnapshot> | null) => Promise<T>,
+  ): Promise<T> {
     const locks = this.#locks;
     const name = this.#lockName;
+    // Listed in parallel with the lock: a page's first use of Web Locks waits for the browser to
+    // connect them, and this way the only tab pays that once, not once per question.
+    const peers = locks.query();
+    peers.catch(ignore); // unused when the lock is not free
     // Without the lock, `ifAvailable` calls back with `null` at once, holding nothing.
     return locks.request(name, { ifAvailable: true }, (lock) =>
-      lock ? task(false) : locks.request(name, { signal }, () => task(true)),
+      lock ? task(peers) : locks.request(name, { signal }, () => task(null)),
     ) as Promise<T>;
   }
 
@@ -123,10 +134,14 @@ export class TabChannel {
    * Call it while holding the share key's lock, so that no peer is fetching meanwhile and an
    * answer of "none" is final.
    */
-  async askPeers(timeoutMs: number, satisfied: () => boolean): Promise<void> {
+  async askPeers(
+    timeoutMs: number,
+    satisfied: () => boolean,
+    peers: Promise<LockManagerSnapshot> | null,
+  ): Promise<void> {
     // Only held ones: each presence lock has a name of its own, so the browser grants it as soon
     // as it is asked for, and a tab whose request has not reached the browser is not listed at all.
-    const { held = [] } = await this.#locks.query();
+    const { held = [] } = await (peers ?? this.#locks.query());
     if (this.#closed) return;
     const ended = (this.#askEnded = new AbortController());
     const waiting = (this.#waiting = new Set());
@@ -140,7 +155,7 @@ export class TabChannel {
         this.#locks.request(name, { signal: ended.signal }, () => this.#heard(id)).catch(ignore);
       }
     }
-    if (waiting.size > 0) {
+    if (waiting.size) {
       this.#post({ type: 'request' });
       await this.#host.wait(timeoutMs, ended.signal);
     }

@@ -44,15 +44,15 @@ class TabRefresh implements SharedRefresh {
   attempt(attempt: SharedAttempt): Promise<string> {
     const host = this.#host;
     const { signal, startedFrom } = attempt;
-    return this.#channel.withLock(signal, async (waited) => {
+    return this.#channel.withLock(signal, async (peers) => {
       // A new tab, or one that waited for the lock while another fetched: the others may have a
       // newer token, whose broadcast can arrive after the lock does. Ask the open peers (none: no
       // question, no wait) before fetching: until a fresh token is taken (a peer's token due for
       // renewal is taken, but the others are still heard, as one of them may hold a newer one),
       // or every open peer answered or left. Any other refresh (say, a manual one in a tab that
       // holds a token) calls its provider: a peer's token from before it began will not do.
-      if (host.held() === null || (waited && host.held() === startedFrom)) {
-        await this.#channel.askPeers(PEER_ANSWER_MS, () => attempt.fresh() !== null);
+      if (host.held() === null || (!peers && host.held() === startedFrom)) {
+        await this.#channel.askPeers(PEER_ANSWER_MS, () => attempt.fresh() !== null, peers);
       }
       // Browsers grant a lock asynchronously: the manager may have been destroyed meanwhile (its
       // channel is closed then, so it asked nobody).
