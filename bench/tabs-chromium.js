@@ -121,7 +121,8 @@ export async function firstTokenInChromium(rounds = ROUNDS) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { noSharingMs, onlyTabMs, secondTabMs, secondTabProviderCalls, rounds } = await firstTokenInChromium();
+  const { noSharingMs, onlyTabMs, secondTabMs, secondTabProviderCalls, rounds } =
+    await firstTokenInChromium();
   console.log(
     `no sharing ${noSharingMs.toFixed(1)} ms | the only tab ${onlyTabMs.toFixed(1)} ms ` +
       `(+${(onlyTabMs - noSharingMs).toFixed(1)}) | a second tab ${secondTabMs.toFixed(1)} ms, ` +
