@@ -18,9 +18,10 @@ const ignore = (): void => {};
 
 /**
  * One manager's end of the channel and locks of a share key. Each manager also holds a presence
- * lock of its own (`access-token-manager-tab:<key length>:<key>:<id>`) for as long as it is open, so a tab
- * knows which peers exist by listing the locks (`navigator.locks.query()`) instead of waiting to
- * hear from peers that may not exist, and knows a peer left when its presence lock is released.
+ * lock of its own (`access-token-manager-tab:<key length>:<key>:<id>`) while it is open, so a
+ * tab knows which peers exist by listing the locks (`navigator.locks.query()`) instead of
+ * waiting to hear from peers that may not exist, and knows a peer left when its presence lock is
+ * released.
  */
 export class TabChannel {
   readonly #lockName: string;
@@ -43,7 +44,7 @@ export class TabChannel {
   #closed?: true;
 
   /**
-   * Opens the channel; see {@link webLocks} for where it cannot be opened.
+   * Opens the channel. The caller checks that the browser has `BroadcastChannel` and Web Locks.
    *
    * @param key - the app's share key; managers with the same key share a token.
    * @param locks - the browser's `navigator.locks`.
@@ -57,7 +58,7 @@ export class TabChannel {
     this.#presencePrefix = `access-token-manager-tab:${key.length}:${key}:`;
     this.#locks = locks;
     // The channel opens before the presence lock is asked for: a peer that sees this manager's
-    // presence (held or pending) can ask it at once, and gets an answer.
+    // presence can ask it at once, and gets an answer.
     this.#channel = new BroadcastChannel(this.#lockName);
     this.#channel.onmessage = ({ data }: MessageEvent<TabMessage & { from: string }>) => {
       if (data?.type === 'token') {
