@@ -4,6 +4,7 @@ import { jwtDecode } from 'jwt-decode';
 import { AccessManager, decodeAccessToken } from '../dist/index.js';
 import { mintToken } from '../test/support/tokens.js';
 import { fanoutInChromium } from './fanout-chromium.js';
+import { firstTokenInChromium } from './tabs-chromium.js';
 import { wakeUps } from './wakeups.js';
 
 const SAMPLES = 15;
@@ -91,6 +92,22 @@ for (const { clients, pushMs, bareMs } of await fanoutInChromium()) {
   console.log(
     `updateToken to ${clients.toLocaleString('en')} sync clients (Chromium)`.padEnd(45),
     `${pushMs.toFixed(3)} ms (bare loop over the same clients: ${bareMs.toFixed(3)} ms, ${(pushMs / bareMs).toFixed(0)}×)`,
+  );
+}
+
+// 6. Time to the first token in Chromium, through `npm start`'s server: without tab sharing, the
+// only tab with it, and a second tab (which adopts the first one's token: its provider calls).
+{
+  const { noSharingMs, onlyTabMs, secondTabMs, secondTabProviderCalls, rounds } =
+    await firstTokenInChromium();
+  console.log('first token, no tab sharing (Chromium)'.padEnd(45), `${noSharingMs.toFixed(1)} ms`);
+  console.log(
+    'first token, the only tab, tabSharing'.padEnd(45),
+    `${onlyTabMs.toFixed(1)} ms (${(onlyTabMs - noSharingMs).toFixed(1)} ms more than without sharing)`,
+  );
+  console.log(
+    'first token, a second tab, tabSharing'.padEnd(45),
+    `${secondTabMs.toFixed(1)} ms (provider calls: ${secondTabProviderCalls} in ${rounds} loads)`,
   );
 }
 

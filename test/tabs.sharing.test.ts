@@ -5,7 +5,7 @@ import { AccessManager, AccessTokenError } from 'access-token-manager';
 import { tabSharing } from 'access-token-manager/tabs';
 import { mintToken } from './support/tokens.js';
 import { asyncLockGrants, fakeTabs } from './support/tabs.js';
-import { HOUR, MINUTE, SECOND, advance, fakeClock, mintAt, settle, useFakeTime } from './support/time.js';
+import { HOUR, MINUTE, SECOND, T0, advance, fakeClock, mintAt, settle, useFakeTime } from './support/time.js';
 
 // Captured before the fake timers are installed: unhandled rejections are reported after a real macrotask.
 const realSetTimeout = globalThis.setTimeout;
@@ -41,9 +41,136 @@ describe(AccessManager, () => {
       });
     });
 
+    describe('time to the first token', () => {
+      /** A manager of a tab of the app that shares `app:alice`. */
+      const tab = (token: string | null, tokenProvider?: () => string) =>
+        new AccessManager(token, {
+          shareAcrossTabs: tabSharing('app:alice'),
+          ...(tokenProvider && { tokenProvider }),
+        });
+
+      it('the only tab asks nobody: its provider is called at once, the clock unmoved', async () => {
+        fakeTabs();
+        const provider = vi.fn(() => mintToken());
+        const only = tab(null, provider);
+
+        await settle();
+
+        expect(provider).toHaveBeenCalledTimes(1);
+        expect(only.token).toBe(provider.mock.results[0]!.value);
+        expect(Date.now()).toBe(T0);
+        only.destroy();
+      });
+
+      it("a new tab takes an open peer's token without its provider and without waiting", async () => {
+        fakeTabs();
+        const first = tab(mintToken());
+        const provider = vi.fn(() => mintToken());
+        const second = tab(null, provider);
+
+        await settle();
+
+        expect(provider).not.toHaveBeenCalled();
+        expect(second.token).toBe(first.token);
+        expect(Date.now()).toBe(T0);
+        first.destroy();
+        second.destroy();
+      });
+
+      it('two tabs opened at the same instant make one provider call between them, neither waiting', async () => {
+        fakeTabs();
+        const provider = vi.fn(() => mintToken());
+        const tabs = [tab(null, provider), tab(null, provider)];
+
+        await settle();
+
+        expect(provider).toHaveBeenCalledTimes(1);
+        expect(tabs.map((manager) => manager.token)).toEqual([
+          provider.mock.results[0]!.value,
+          provider.mock.results[0]!.value,
+        ]);
+        expect(Date.now()).toBe(T0);
+        for (const manager of tabs) manager.destroy();
+      });
+
+      it('a peer that is open but does not run (frozen) delays a new tab by 200 ms at most', async () => {
+        const fake = fakeTabs();
+        const frozen = tab(mintToken());
+        fake.freezeNewestTab();
+        const provider = vi.fn(() => mintToken());
+        const late = tab(null, provider);
+
+        await advance(199);
+        expect(provider).not.toHaveBeenCalled();
+        await advance(1);
+
+        expect(provider).toHaveBeenCalledTimes(1);
+        expect(late.token).toBe(provider.mock.results[0]!.value);
+        frozen.destroy();
+        late.destroy();
+      });
+
+      it('a peer that closes while it is asked is not waited for: its presence lock is released', async () => {
+        const fake = fakeTabs();
+        const closing = tab(mintToken());
+        fake.freezeNewestTab();
+        const provider = vi.fn(() => mintToken());
+        const late = tab(null, provider);
+        await settle(); // asked: the frozen peer does not answer
+        expect(provider).not.toHaveBeenCalled();
+
+        closing.destroy(); // as a closing tab does, it lets go of its locks
+
+        await settle();
+        expect(provider).toHaveBeenCalledTimes(1);
+        expect(Date.now()).toBe(T0);
+        late.destroy();
+      });
+
+      it('takes the first answer at once, and a newer token from a slower peer after it', async () => {
+        fakeTabs();
+        const olderToken = mintAt(-58 * MINUTE); // expires in 2 minutes
+        const newerToken = mintToken();
+        const older = tab(olderToken); // answers first
+        const newer = tab(newerToken);
+        const provider = vi.fn(() => mintToken());
+        const late = tab(null, provider);
+        const taken: string[] = [];
+        late.on('tokenUpdated', (manager) => taken.push(manager.token!));
+
+        await settle();
+
+        expect(taken).toEqual([olderToken, newerToken]);
+        expect(older.token).toBe(newerToken); // answers go to every tab
+        expect(provider).not.toHaveBeenCalled();
+        expect(Date.now()).toBe(T0);
+        for (const manager of [older, newer, late]) manager.destroy();
+      });
+
+      it("takes a peer's token about to expire at once, and renews it at half its remaining life", async () => {
+        fakeTabs();
+        const older = tab(mintAt(-58 * MINUTE)); // expires in 2 minutes
+        const provider = vi.fn(() => mintToken());
+        const late = tab(null, provider);
+
+        await settle();
+        expect(late.token).toBe(older.token);
+        expect(provider).not.toHaveBeenCalled();
+
+        await advance(MINUTE);
+        expect(provider).toHaveBeenCalledTimes(1);
+        expect(late.token).toBe(provider.mock.results[0]!.value);
+        older.destroy();
+        late.destroy();
+      });
+    });
+
     describe('destroy()', () => {
       it('never calls the provider after destroy(), even while the new tab waits for its peers', async () => {
-        fakeTabs();
+        const tabs = fakeTabs();
+        // An open peer that does not run (a frozen tab): the new tab waits for its answer.
+        const frozen = new AccessManager(mintToken(), { shareAcrossTabs: tabSharing('app:alice') });
+        tabs.freezeNewestTab();
         const { clock } = fakeClock();
         const provider = vi.fn(() => mintToken());
         const manager = new AccessManager(null, {
@@ -57,6 +184,7 @@ describe(AccessManager, () => {
         await advance(SECOND);
 
         expect(provider).not.toHaveBeenCalled();
+        frozen.destroy();
       });
 
       it('never calls the provider after destroy(), when the lock is granted after it (browsers grant asynchronously)', async () => {

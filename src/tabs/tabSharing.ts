@@ -16,7 +16,9 @@ import {
 } from 'access-token-manager';
 import { TabChannel } from './channel';
 
-// How long a new tab waits for another tab to hand it a token before it fetches its own.
+// The longest a tab waits for an open peer to answer before it fetches its own token. Only a
+// peer that is open yet does not run (a frozen or very busy tab) makes it wait that long: peers
+// answer within milliseconds, a tab without peers asks nobody, and one that leaves is noticed.
 const PEER_ANSWER_MS = 200;
 // A tab whose valid token is this close to exp calls its own provider, never waits for a peer.
 const OWN_CALL_LEAD_MS = 60_000;
@@ -42,15 +44,19 @@ class TabRefresh implements SharedRefresh {
   attempt(attempt: SharedAttempt): Promise<string> {
     const host = this.#host;
     const { signal, startedFrom } = attempt;
-    return this.#channel.withLock(signal, async (waited) => {
-      // Browsers grant a lock asynchronously: the manager may have been destroyed meanwhile.
-      if (signal.aborted) throw new AccessTokenError('destroyed');
+    return this.#channel.withLock(signal, async (peers) => {
       // A new tab, or one that waited for the lock while another fetched: the others may have a
-      // newer token, whose broadcast can arrive after the lock does. Ask before fetching again.
-      if (host.held() === null || (waited && host.held() === startedFrom)) {
-        await this.#channel.askPeers(PEER_ANSWER_MS);
-        if (signal.aborted) throw new AccessTokenError('destroyed');
+      // newer token, whose broadcast can arrive after the lock does. Ask the open peers (none: no
+      // question, no wait) before fetching: until a fresh token is taken (a peer's token due for
+      // renewal is taken, but the others are still heard, as one of them may hold a newer one),
+      // or every open peer answered or left. Any other refresh (say, a manual one in a tab that
+      // holds a token) calls its provider: a peer's token from before it began will not do.
+      if (host.held() === null || (!peers && host.held() === startedFrom)) {
+        await this.#channel.askPeers(PEER_ANSWER_MS, () => attempt.fresh() !== null, peers);
       }
+      // Browsers grant a lock asynchronously: the manager may have been destroyed meanwhile (its
+      // channel is closed then, so it asked nobody).
+      if (signal.aborted) throw new AccessTokenError('destroyed');
       const fresh = attempt.fresh();
       if (fresh !== null) return fresh;
       if (this.#shouldWaitForPeer(host.held())) throw new AccessTokenError('peer-retrying');
@@ -139,11 +145,13 @@ export function tabSharing(key: string): TokenSharing {
   }
   return {
     connect(host) {
-      const channel = TabChannel.open(key, host, (token) => {
-        if (!worthAdopting(token, host.held())) return false;
-        return host.adopt(token);
+      // Where the browser lacks Web Locks or BroadcastChannel, each tab fetches its own token.
+      const locks = typeof BroadcastChannel === 'function' && globalThis.navigator?.locks;
+      if (!locks) return null;
+      const channel = new TabChannel(key, locks, host, (token) => {
+        if (worthAdopting(token, host.held())) host.adopt(token);
       });
-      return channel && new TabRefresh(host, channel);
+      return new TabRefresh(host, channel);
     },
   };
 }
