@@ -60,6 +60,10 @@ export interface AccessTokenErrorFacts {
   client?: string | undefined;
   /** A time limit in milliseconds, for `client-timeout`. */
   timeoutMs?: number | undefined;
+  /** For `client-rejected`: the SDK's own error code its refusal carried (31205, 51130, 20104, …). */
+  sdkCode?: number | undefined;
+  /** For `client-rejected`: the reason the SDK's code means, when it maps to one (31205: `expired`). */
+  platformReason?: AccessTokenErrorReason | undefined;
 }
 
 /** The code, cause and remedy of one reason, as {@link describeReason} returns them. */
@@ -112,6 +116,32 @@ export const ON_CLIENT = 'In your client code, ';
 const MINT = 'On your token server, mint with a Twilio helper library (AccessToken).';
 
 type Describer = (facts: AccessTokenErrorFacts) => [message: string, remedy: string];
+
+// What an SDK's code means, by the reason it maps to (src/sdkCodes.ts), for a client-rejected
+// that carries one. `npx access-token-manager explain <code>` has the causes in full.
+const SDK_CODE_MEANS: Partial<Record<AccessTokenErrorReason, string>> = {
+  empty: 'no token reached it',
+  malformed: 'it is not a valid access token',
+  'invalid-header': "its header is not Twilio's",
+  'invalid-issuer': 'its API key SID (iss) or Account SID (sub) is wrong',
+  expired: 'it has expired, or its exp is not valid',
+  'not-yet-valid': 'it is not valid yet (nbf, or a clock ahead)',
+  'missing-grants': 'its grants do not allow what the SDK asked',
+  'ttl-too-long': 'it lives over 24 h',
+};
+
+function sdkRefusal({ client, sdkCode, platformReason }: AccessTokenErrorFacts): [string, string] {
+  const means = (platformReason && SDK_CODE_MEANS[platformReason]) ?? '';
+  const remedy = means
+    ? DESCRIBERS[platformReason as AccessTokenErrorReason]({})[1]
+    : ON_SERVER + 'sign with the secret of the API key in iss, for the account in sub.';
+  return [
+    `${clientLabel(client)} refused the token with code ${sdkCode}: ` +
+      (means || 'Twilio could not authenticate it (its signature, API key or account)') +
+      '.',
+    `${remedy} Run npx access-token-manager explain ${sdkCode} for the likely causes.`,
+  ];
+}
 
 // Terse on purpose: this wording ships in development bundles and in inspect, which adds detail.
 // Production bundles drop it (see wordsInDevelopment).
@@ -170,7 +200,10 @@ const DESCRIBERS: Record<AccessTokenErrorReason, Describer> = {
     `${clientLabel(f.client)} needs the ${f.grant} grant, missing from the token.`,
     ON_SERVER + `add the ${f.grant} grant.`,
   ],
-  'client-rejected': (f) => [`${clientLabel(f.client)} refused the token.`, 'See error.cause.'],
+  'client-rejected': (f) =>
+    f.sdkCode === undefined
+      ? [`${clientLabel(f.client)} refused the token.`, 'See error.cause.']
+      : sdkRefusal(f),
   'client-timeout': (f) => [
     `${clientLabel(f.client)} took over ${f.timeoutMs} ms to take the token.`,
     'Check its connection, or raise clientTimeoutMs.',
