@@ -169,11 +169,15 @@ export function checkGrants(payload: Record<string, unknown> | null, sdks: reado
   const grants = isRecord(payload.grants) ? payload.grants : {};
   const identity = typeof grants.identity === 'string' ? grants.identity : '';
   const findings = checkIdentity(identity, grants, sdks);
+  // One finding per missing grant, naming every SDK that needs it (Conversations and Chat share chat).
+  const missing = new Map<string, string[]>();
   for (const sdk of sdks) {
     const { label, grants: needed } = SDKS[sdk];
-    if (!needed.some((grant) => grant in grants)) {
-      findings.push(coreFinding('error', 'client-missing-grant', { client: label, grant: needed[0] }));
-    }
+    const grant = needed[0] ?? '';
+    if (!needed.some((name) => name in grants)) missing.set(grant, [...(missing.get(grant) ?? []), label]);
+  }
+  for (const [grant, labels] of missing) {
+    findings.push(coreFinding('error', 'client-missing-grant', { client: labels.join(' and '), grant }));
   }
   findings.push(...checkGrantContents(grants));
   const known: readonly string[] = KNOWN_GRANT_KEYS;
