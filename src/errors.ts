@@ -121,30 +121,26 @@ type Describer = (facts: AccessTokenErrorFacts) => [message: string, remedy: str
 // that carries one. `npx access-token-manager explain <code>` has the causes in full.
 const SDK_CODE_MEANS: Partial<Record<AccessTokenErrorReason, string>> = {
   empty: 'no token reached it',
-  malformed: 'it is not a valid access token',
+  malformed: 'it is no valid access token',
   'invalid-header': "its header is not Twilio's",
-  'invalid-issuer': 'its API key SID (iss) or Account SID (sub) is wrong',
-  expired: 'it has expired, or its exp is not valid',
-  'not-yet-valid': 'it is not valid yet (nbf, or a clock ahead)',
-  'missing-grants': 'its grants do not allow what the SDK asked',
+  'invalid-issuer': 'its iss or sub is wrong',
+  expired: 'it expired',
+  'not-yet-valid': 'it is not valid yet',
+  'missing-grants': 'its grants do not allow it',
   'ttl-too-long': 'it lives over 24 h',
 };
 
 function sdkRefusal({ client, sdkCode, platformReason }: AccessTokenErrorFacts): [string, string] {
-  const means = (platformReason && SDK_CODE_MEANS[platformReason]) ?? '';
-  const remedy = means
-    ? DESCRIBERS[platformReason as AccessTokenErrorReason]({})[1]
-    : ON_SERVER + 'sign with the secret of the API key in iss, for the account in sub.';
+  const means = platformReason && SDK_CODE_MEANS[platformReason];
   return [
-    `${clientLabel(client)} refused the token with code ${sdkCode}: ` +
-      (means || 'Twilio could not authenticate it (its signature, API key or account)') +
-      '.',
-    `${remedy} Run npx access-token-manager explain ${sdkCode} for the likely causes.`,
+    `${clientLabel(client)} refused the token: ${sdkCode} means ${means || 'Twilio could not authenticate it'}.`,
+    (means
+      ? DESCRIBERS[platformReason as AccessTokenErrorReason]({})[1]
+      : ON_SERVER + 'check the key and secret.') +
+      ` npx access-token-manager explain ${sdkCode} lists the causes.`,
   ];
 }
 
-// Terse on purpose: this wording ships in development bundles and in inspect, which adds detail.
-// Production bundles drop it (see wordsInDevelopment).
 const DESCRIBERS: Record<AccessTokenErrorReason, Describer> = {
   'not-a-string': (f) => [
     `Expected the token as a string, got ${f.received}.`,

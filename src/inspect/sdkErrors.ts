@@ -15,112 +15,77 @@ export interface CodeWords {
 }
 
 const INSPECT = 'npx access-token-manager inspect';
-const CREDENTIALS =
-  'the Account SID, API key SID and API key secret do not belong together (another account or ' +
-  'subaccount, a deleted key, test credentials)';
-const HELPER = 'a token made by hand or by a generic JWT library instead of a Twilio helper (AccessToken)';
-const NOT_REFRESHED =
-  'the app kept the token past its exp: no new token was fetched and handed to the SDK before it ran out';
+const CREDENTIALS = 'Account SID, API key and secret that do not belong together (or test credentials)';
+const LATE = 'no new token handed to the SDK before exp';
+const GRANT = 'no grant (or service SID) for this SDK, or no identity';
 
-const GROUPS = {
-  invalid: {
-    meaning: 'Twilio could not read the value as an access token.',
-    causes: [
-      'the endpoint\'s JSON ({"token": …}), quotes or "Bearer " passed instead of the bare token string',
-      'an error or login page passed as the token, or a token cut short',
-      CREDENTIALS,
-      "another kind of JWT: a Capability Token (Twilio Client 1.x) or the app's own session token",
-    ],
-    remedy:
-      ON_CLIENT +
-      'pass the token string as your token server returned it; ' +
-      `${INSPECT} on that token names which of these it is.`,
-  },
-  header: {
-    meaning: "The token's header is not Twilio's (typ JWT, alg HS256, cty twilio-fpa;v=1).",
-    causes: [HELPER, 'another kind of JWT than a Twilio access token'],
-  },
-  issuer: {
-    meaning: "The token's issuer (iss, the API key SID) or subject (sub, the Account SID) is not valid.",
-    causes: [
-      'minted with the Account SID and Auth Token instead of an API key (AC… in iss)',
-      'the two SIDs swapped, or ' + CREDENTIALS,
-    ],
-  },
-  expired: {
-    meaning: 'The token has expired, or its exp is not valid (missing, or too far ahead).',
-    causes: [
-      NOT_REFRESHED,
-      "the token server's clock is behind, so tokens arrive already expired",
-      'a token cached on the server or in the page and handed out again',
-      'exp or ttl given in milliseconds',
-    ],
-  },
-  early: {
-    meaning: 'The token is not valid yet: its nbf is ahead of Twilio’s clock.',
-    causes: ["the token server's clock is ahead (no NTP)", 'nbf set to a future time when minting'],
-  },
-  grants: {
-    meaning: 'The grants of the token do not allow what the SDK asked.',
-    causes: [
-      'no grant for this SDK: ChatGrant (Conversations), SyncGrant, VoiceGrant or VideoGrant',
-      'a grant without its service SID (IS…), or with a service of another account',
-      'no identity',
-    ],
-  },
-  signature: {
-    meaning: "The token's signature does not match the API key in iss.",
-    causes: [
-      "signed with a secret that is not the API key's (the Auth Token, or another key's secret)",
-      CREDENTIALS,
-      'the token changed after it was signed',
-    ],
-    remedy:
-      ON_SERVER +
-      'sign with the secret of the API key in iss, for the account in sub; create a new key if the secret is lost.',
-  },
-  authentication: {
-    meaning: 'Twilio could not authenticate the token.',
-    causes: [
-      CREDENTIALS,
-      'the token expired or is not valid yet (a server clock off)',
-      'a grant or identity missing for this SDK',
-    ],
-    remedy:
-      ON_SERVER +
-      `mint with a helper library from the live credentials of one account; check the token with ${INSPECT}.`,
-  },
-  lifetime: {
-    meaning: "The token's lifetime is over the 24 hours Twilio allows.",
-    causes: [
-      'ttl given in milliseconds (3600000 for an hour)',
-      'ttl over 86400 seconds',
-      'exp set by hand in milliseconds',
-    ],
-  },
-  missing: {
-    meaning: 'The SDK sent no token with its request.',
-    causes: [
-      'the SDK was created or updated with an empty or undefined token (a fetch not awaited)',
-      'the token endpoint answered with an error, and its empty token was passed on',
-    ],
-  },
-  denied: {
-    meaning: "The client's server refused its token: its connection state is 'denied'.",
-    causes: [
-      NOT_REFRESHED + ' (no updateToken on tokenAboutToExpire)',
-      CREDENTIALS,
-      'no chat (Conversations) or data_sync (Sync) grant, or the service SID of another account',
-    ],
-    remedy:
-      ON_CLIENT +
-      'hand every new token to the client (client.updateToken); its connectionError event has the code. ' +
-      `Check the token with ${INSPECT}.`,
-  },
-} satisfies Record<string, CodeWords>;
+// A function, not a constant: bundlers keep a top-level concatenation with an import (ON_CLIENT +
+// …) even where nothing uses it, and an app that imports only inspectAccessToken must not pay for
+// these words.
+const groups = () =>
+  ({
+    invalid: {
+      meaning: 'Twilio could not read it as an access token.',
+      causes: [
+        'JSON ({"token": …}), quotes or "Bearer " around the token',
+        CREDENTIALS,
+        'another kind of JWT (a Capability Token, a session token)',
+      ],
+      remedy: ON_CLIENT + `pass the token as minted; ${INSPECT} names what is wrong with it.`,
+    },
+    header: {
+      meaning: "The token's header is not Twilio's.",
+      causes: ['a token made without a Twilio helper library (AccessToken)', 'another kind of JWT'],
+    },
+    issuer: {
+      meaning: 'The API key SID (iss) or Account SID (sub) is wrong.',
+      causes: ['the Account SID and Auth Token used instead of an API key', 'the SIDs swapped', CREDENTIALS],
+    },
+    expired: {
+      meaning: 'The token expired, or its exp is invalid.',
+      causes: [LATE, "the token server's clock behind", 'a cached token', 'ttl or exp in milliseconds'],
+    },
+    early: {
+      meaning: 'The token is not valid yet (nbf).',
+      causes: ["the token server's clock ahead", 'nbf set in the future'],
+    },
+    grants: {
+      meaning: 'The grants do not allow what the SDK asked.',
+      causes: [GRANT],
+    },
+    signature: {
+      meaning: 'The signature does not match the API key in iss.',
+      causes: [
+        "signed with another secret (the Auth Token, another key's)",
+        CREDENTIALS,
+        'the token changed',
+      ],
+      remedy: ON_SERVER + "sign with the API key's own secret.",
+    },
+    authentication: {
+      meaning: 'Twilio could not authenticate the token.',
+      causes: [CREDENTIALS, 'the token expired (a clock off)', GRANT],
+      remedy: ON_SERVER + `mint with live credentials of one account; check the token with ${INSPECT}.`,
+    },
+    lifetime: {
+      meaning: 'The token lives over 24 h.',
+      causes: ['ttl in milliseconds', 'ttl over 86400 s'],
+    },
+    missing: {
+      meaning: 'The SDK sent no token.',
+      causes: ['an empty token passed on (a fetch not awaited, or failed)'],
+    },
+    denied: {
+      meaning: "The client's server refused the token (state 'denied').",
+      causes: [LATE, CREDENTIALS, GRANT],
+      remedy:
+        ON_CLIENT +
+        `hand each new token to client.updateToken; its connectionError has the code. Try ${INSPECT}.`,
+    },
+  }) satisfies Record<string, CodeWords>;
 
 /** A group of codes that mean one thing. */
-export type CodeGroup = keyof typeof GROUPS;
+export type CodeGroup = keyof ReturnType<typeof groups>;
 
 const ANY =
   'every SDK and the REST API (Voice and Video errors, connectionError.errorCode of Conversations, Sync, Chat)';
@@ -151,18 +116,14 @@ export const CODE_WORDS: Readonly<
   31205: ['expired', 'JWT token expired', VOICE],
   31207: ['lifetime', 'JWT token expiration too long', VOICE],
   51007: ['authentication', 'Token authentication is rejected by authentication service', VOICE],
-  51130: [
-    'authentication',
-    'Updated token was rejected by server',
-    'the Sync SDK (twilio-sync, a SyncError)',
-  ],
+  51130: ['authentication', 'Updated token was rejected by server', 'Sync SDK'],
 };
 
 /**
  * The words of a group.
  * @example groupWords('expired').causes[0] // 'the app kept the token past its exp: …'
  */
-export const groupWords = (group: CodeGroup): CodeWords => GROUPS[group];
+export const groupWords = (group: CodeGroup): CodeWords => groups()[group];
 
 /** What a Conversations, Sync or Chat client's `'denied'` state is, and which SDKs have it. */
-export const DENIED_RAISED_BY = 'Conversations, Sync and Chat (connectionStateChanged: "denied")';
+export const DENIED_RAISED_BY = 'Conversations, Sync or Chat SDK';
