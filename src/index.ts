@@ -26,8 +26,8 @@ export type {
   AccessTokenPayload,
   DecodeAccessTokenOptions,
   DecodedAccessToken,
-  GrantName,
 } from './token';
+export type { GrantKey, GrantName, RequiredGrant } from './grants';
 export { browserClock, MAX_TIMER_DELAY_MS } from './clock';
 export type { Clock, TimerHandle } from './clock';
-export type { RegisterOptions, RequiredGrant, TokenClient, TokenClientHost } from './clients';
+export type { RegisterOptions, TokenClient, TokenClientHost } from './clients';
