@@ -87,9 +87,8 @@ const groups = () =>
 /** A group of codes that mean one thing. */
 export type CodeGroup = keyof ReturnType<typeof groups>;
 
-const ANY =
-  'every SDK and the REST API (Voice and Video errors, connectionError.errorCode of Conversations, Sync, Chat)';
-const VOICE = 'the Voice SDK (@twilio/voice-sdk)';
+const ANY = 'any SDK or Twilio API';
+const VOICE = 'Voice SDK';
 
 /**
  * Each code of `SDK_TOKEN_CODES`: its group, its name in Twilio's error dictionary, which SDK
