@@ -17,16 +17,26 @@
  * @example GRANT_NAMES.sync // 'data_sync'
  */
 export const GRANT_NAMES = {
+  /** The user's identity (`grants.identity`). */
   identity: 'identity',
+  /** Conversations and Programmable Chat (`ChatGrant`). */
   chat: 'chat',
+  /** Programmable Chat's older key (`IpMessagingGrant`). */
   ip_messaging: 'ip_messaging',
+  /** Sync (`SyncGrant`). */
   data_sync: 'data_sync',
+  /** The Voice SDK (`VoiceGrant`). */
   voice: 'voice',
+  /** Video (`VideoGrant`). */
   video: 'video',
+  /** Twilio Live's player (`PlaybackGrant`). */
   player: 'player',
+  /** A TaskRouter Worker (`TaskRouterGrant`). */
   task_router: 'task_router',
   // The SDKs' names, last: `register`'s error lists the keys first.
+  /** The Conversations SDK's name for the `chat` grant. */
   conversations: 'chat',
+  /** The Sync SDK's name for the `data_sync` grant. */
   sync: 'data_sync',
 } as const;
 

@@ -27,6 +27,7 @@ export type {
   DecodeAccessTokenOptions,
   DecodedAccessToken,
 } from './token';
+export { GRANT_NAMES } from './grants';
 export type { GrantKey, GrantName, RequiredGrant } from './grants';
 export { browserClock, MAX_TIMER_DELAY_MS } from './clock';
 export type { Clock, TimerHandle } from './clock';
