@@ -175,6 +175,18 @@ describe(explainError, () => {
       expect(explanation).toMatchObject({ isTokenError: true, status: 'error', code });
     });
 
+    it('reads the client-rejected AccessTokenError an adapter reports: its facts.sdkCode, or its cause', () => {
+      const cause = new AuthorizationErrors.JWTTokenExpiredError!();
+      const withFacts = new AccessTokenError(
+        'client-rejected',
+        { client: 'voice', sdkCode: 31205 },
+        { cause },
+      );
+      expect(explainError(withFacts)).toMatchObject({ code: 31205, reason: 'expired' });
+      const withCause = new AccessTokenError('client-rejected', { client: 'voice' }, { cause });
+      expect(explainError(withCause)).toMatchObject({ code: 31205, reason: 'expired' });
+    });
+
     it("explains the 'denied' state of Conversations, Sync and Chat, and a connectionError without a code", () => {
       for (const denied of [
         'denied',

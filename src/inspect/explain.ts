@@ -77,10 +77,15 @@ function findInText(text: string): Found {
 
 /** The code of an error object: its own, or the token code its source carried. */
 function findInObject(error: Record<string, unknown>, depth: number): Found {
-  // `code`: TwilioError, SyncError, REST bodies; `errorCode`: Twilsock's connectionError.
-  const own = codeOf(error.code) ?? codeOf(error.errorCode);
-  // Voice keeps the signaling's own code in originalError; initFailed wraps its error in `error`.
-  const inner = depth < 2 ? [error.originalError, error.error].map((value) => findIn(value, depth + 1)) : [];
+  // `code`: TwilioError, SyncError, REST bodies; `errorCode`: Twilsock's connectionError;
+  // `facts.sdkCode`: the client-rejected AccessTokenError of an adapter.
+  const { facts } = error;
+  const own =
+    codeOf(error.code) ?? codeOf(error.errorCode) ?? (isRecord(facts) ? codeOf(facts.sdkCode) : null);
+  // Voice keeps the signaling's own code in originalError; initFailed wraps its error in `error`;
+  // an AccessTokenError holds the SDK's in `cause`.
+  const inner =
+    depth < 2 ? [error.originalError, error.error, error.cause].map((value) => findIn(value, depth + 1)) : [];
   const innerCode = inner.find((found) => typeof found === 'number' && isTokenCode(found));
   if (isTokenCode(own)) return own;
   if (innerCode !== undefined) return innerCode;
@@ -180,7 +185,8 @@ function explain(found: Found): Omit<ErrorExplanation, 'received'> {
  * It takes what the SDKs hand an app: a Voice `TwilioError` (`code`, `originalError`), a
  * Twilsock `connectionError` (`errorCode`, `httpStatusCode`) or a `'denied'` connection state of
  * Conversations, Sync and Chat, a Sync `SyncError` (`code`, `status`), a REST error body
- * (`code`, `message`, `more_info`, `status`), their JSON, a number, or text such as `"31204"` or
+ * (`code`, `message`, `more_info`, `status`), an adapter's `client-rejected` `AccessTokenError`
+ * (`facts.sdkCode`, `cause`), their JSON, a number, or text such as `"31204"` or
  * `"Error 20104"`. Never throws; anything else is "not a token error".
  *
  * @param error - the error, its JSON or text, or its code.
