@@ -1,14 +1,25 @@
 #!/usr/bin/env node
 // access-token-manager inspect: explains a Twilio access token on the command line. The token comes
 // from an argument or, to keep it out of shell history, from standard input. The report never
-// shows the signature. Exit code: 0 ok, 1 warnings, 2 errors, 64 wrong usage.
+// shows the signature. access-token-manager explain: explains an SDK's error (its code, or the
+// error as JSON or text). Exit code: 0 ok (or not a token error), 1 warnings, 2 errors (or a token
+// error), 64 wrong usage.
 import { parseArgs } from 'node:util';
-import { formatInspection, inspectAccessToken, SDK_NAMES } from '../dist/inspect.js';
+import {
+  explainError,
+  formatExplanation,
+  formatInspection,
+  inspectAccessToken,
+  SDK_NAMES,
+} from '../dist/inspect.js';
 
 const EXIT = { ok: 0, warning: 1, error: 2, usage: 64 };
 
-const HELP = `Usage: access-token-manager inspect [token | -] [options]
+const USAGE = `Usage: access-token-manager inspect [token | -] [options]
+       access-token-manager explain [code | -] [--json]
+`;
 
+const HELP = `${USAGE}
 Explains a Twilio access token: decodes it (never showing the signature), puts its
 times into words, and lists every problem with its cause and remedy.
 
@@ -17,13 +28,23 @@ of your shell history:
   echo "$TOKEN" | npx access-token-manager inspect
   pbpaste | npx access-token-manager inspect --for voice
 
+access-token-manager explain [code | -]
+
+Explains an error an SDK or Twilio's API raised: whether it is about the access token
+and, if so, what its code means, the likely causes, the remedy and which SDK raised it.
+Give the code, or the error (a Voice TwilioError, a connectionError, a SyncError, a REST
+error body) as JSON or text on standard input:
+  npx access-token-manager explain 31204
+  echo '{"code":51130,"status":400}' | npx access-token-manager explain
+
 Options:
-  --json               print the inspection as JSON
+  --json               print the inspection (or the explanation) as JSON
   --now <time>         judge the token at this time: ISO 8601, or seconds since the epoch
   --for <sdk>[,<sdk>]  check the grants for these SDKs: ${SDK_NAMES.join(', ')}
   -h, --help           show this help
 
-Exit code: 0 no problems, 1 warnings, 2 errors, 64 wrong usage.
+Exit code: 0 no problems (or not a token error), 1 warnings, 2 errors (or a token
+error), 64 wrong usage (or no error code found).
 `;
 
 class UsageError extends Error {}
@@ -85,9 +106,15 @@ function parseArguments(argv) {
   };
   const [command, token, ...extra] = positionals;
   if (options.help || command === 'help') return { ...options, help: true };
-  if (command !== 'inspect') throw new UsageError('The only command is "inspect" (see --help).');
-  if (extra.length > 0) throw new UsageError('Give one token at most (see --help).');
-  return { ...options, token };
+  if (command !== 'inspect' && command !== 'explain') {
+    throw new UsageError('The commands are "inspect" and "explain".');
+  }
+  const what = command === 'inspect' ? 'token' : 'error';
+  if (extra.length > 0) throw new UsageError(`Give one ${what} at most.`);
+  if (command === 'explain' && (options.now !== undefined || options.forSdk !== undefined)) {
+    throw new UsageError('explain takes no --now or --for.');
+  }
+  return { ...options, command, token };
 }
 
 async function readStandardInput() {
@@ -105,6 +132,7 @@ async function main(argv) {
     process.stdout.write(HELP);
     return EXIT.ok;
   }
+  if (options.command === 'explain') return explain(options);
   let token = options.token;
   if (token === undefined || token === '-') {
     if (token === undefined && process.stdin.isTTY) {
@@ -127,6 +155,25 @@ async function main(argv) {
   return EXIT[inspection.status];
 }
 
+/** The explain command: exit 2 for a token error, 0 for another error, 64 when there is no code. */
+async function explain(options) {
+  let error = options.token;
+  if (error === undefined || error === '-') {
+    if (error === undefined && process.stdin.isTTY) {
+      throw new UsageError('Give an error code, or the error on standard input.');
+    }
+    error = await readStandardInput();
+  }
+  const explanation = explainError(error);
+  // Its message names what was found, never the input (which may hold a token).
+  if (!explanation.isTokenError && explanation.code === null) throw new UsageError(explanation.meaning);
+  const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+  process.stdout.write(
+    options.json ? JSON.stringify(explanation, null, 2) + '\n' : formatExplanation(explanation, { color }),
+  );
+  return EXIT[explanation.status];
+}
+
 // A reader that stops early (`| head`) is not an error.
 process.stdout.on('error', (error) => {
   if (error.code !== 'EPIPE') throw error;
@@ -138,7 +185,7 @@ main(process.argv.slice(2)).then(
   },
   (error) => {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`access-token-manager: ${error.message}\n`);
+    process.stderr.write(`access-token-manager: ${error.message}\n${USAGE}`);
     process.exitCode = EXIT.usage;
   },
 );

@@ -2,27 +2,11 @@ import { AccessTokenError } from './errors';
 import type { Clock } from './clock';
 import { reportUncaught } from './emitter';
 import { describeInput, invalidArgument, readOptions } from './input';
+import { GRANT_NAMES } from './grants';
+import type { GrantKey, RequiredGrant } from './grants';
 import { SDK_TOKEN_CODES } from './sdkCodes';
-import type { DecodedAccessToken, GrantName } from './token';
+import type { DecodedAccessToken } from './token';
 import { wait } from './wait';
-
-/**
- * A grant `register` can require: a key of the token's `grants` claim, or the name of the SDK that
- * needs it (`conversations` is the `chat` grant, `sync` is `data_sync`), as `inspectAccessToken`'s
- * `forSdk` names them.
- *
- * @example manager.register(syncClient, { requires: 'sync' satisfies RequiredGrant });
- */
-export type RequiredGrant =
-  | 'identity'
-  | 'chat'
-  | 'ip_messaging'
-  | 'data_sync'
-  | 'voice'
-  | 'video'
-  | 'player'
-  | 'conversations'
-  | 'sync';
 
 /**
  * What the manager hands an adapter's {@link TokenClient.attach}: the way to report what only the
@@ -112,7 +96,7 @@ export interface Registration extends Recipient {
 /** A registered client with its options, as {@link ClientRegistry.recipients} lists them. */
 export interface Recipient {
   client: TokenClient;
-  requires: GrantName[];
+  requires: GrantKey[];
   name: string | undefined;
   /** The object `clientError` names: the app's own SDK object, or the client itself. */
   reportAs: TokenClient;
@@ -156,27 +140,25 @@ export function clientRejected(name: string | undefined, cause: unknown): Access
   );
 }
 
-const GRANT_KEYS = ['identity', 'chat', 'ip_messaging', 'data_sync', 'voice', 'video', 'player'];
-const SDK_GRANTS: Record<string, string> = { conversations: 'chat', sync: 'data_sync' };
-
 /**
  * The grant keys for `register`'s `requires` (as {@link readRegisterOptions} lists them), SDK
  * names translated.
  * @throws {@link AccessTokenError} `invalid-argument` for a name that is no grant.
  */
-export function toGrantKeys(requires: readonly unknown[]): GrantName[] {
+export function toGrantKeys(requires: readonly unknown[]): GrantKey[] {
   return requires.map((name) => {
-    const key = typeof name === 'string' ? (SDK_GRANTS[name] ?? name) : '';
-    if (GRANT_KEYS.includes(key)) return key;
+    if (typeof name === 'string' && Object.hasOwn(GRANT_NAMES, name)) {
+      return GRANT_NAMES[name as keyof typeof GRANT_NAMES];
+    }
     throw new AccessTokenError('invalid-argument', {
       field: 'options.requires',
-      expected: `one of ${GRANT_KEYS.join(', ')}, conversations, sync`,
+      expected: `one of ${Object.keys(GRANT_NAMES).join(', ')}`,
       received: typeof name === 'string' && name.length < 30 ? `"${name}"` : describeInput(name),
     });
   });
 }
 
-function hasGrant(decoded: DecodedAccessToken, grant: GrantName): boolean {
+function hasGrant(decoded: DecodedAccessToken, grant: GrantKey): boolean {
   if (grant === 'identity') return decoded.identity !== null && decoded.identity !== '';
   return decoded.grantNames.includes(grant);
 }

@@ -138,8 +138,30 @@ const MINT = 'On your token server, mint with a Twilio helper library (AccessTok
 
 type Describer = (facts: AccessTokenErrorFacts) => [message: string, remedy: string];
 
-// Terse on purpose: this wording ships in development bundles and in inspect, which adds detail.
-// Production bundles drop it (see wordsInDevelopment).
+// What an SDK's code means, by the reason it maps to (src/sdkCodes.ts), for a client-rejected
+// that carries one. `npx access-token-manager explain <code>` has the causes in full.
+const SDK_CODE_MEANS: Partial<Record<AccessTokenErrorReason, string>> = {
+  empty: 'no token reached it',
+  malformed: 'it is no valid access token',
+  'invalid-header': "its header is not Twilio's",
+  'invalid-issuer': 'its iss or sub is wrong',
+  expired: 'it expired',
+  'not-yet-valid': 'it is not valid yet',
+  'missing-grants': 'its grants do not allow it',
+  'ttl-too-long': 'it lives over 24 h',
+};
+
+function sdkRefusal({ client, sdkCode, platformReason }: AccessTokenErrorFacts): [string, string] {
+  const means = platformReason && SDK_CODE_MEANS[platformReason];
+  return [
+    `${clientLabel(client)} refused the token: ${sdkCode} means ${means || 'Twilio could not authenticate it'}.`,
+    (means
+      ? DESCRIBERS[platformReason as AccessTokenErrorReason]({})[1]
+      : ON_SERVER + 'check the key and secret.') +
+      ` npx access-token-manager explain ${sdkCode} lists the causes.`,
+  ];
+}
+
 const DESCRIBERS: Record<AccessTokenErrorReason, Describer> = {
   'not-a-string': (f) => [
     `Expected the token as a string, got ${f.received}.`,
@@ -195,7 +217,10 @@ const DESCRIBERS: Record<AccessTokenErrorReason, Describer> = {
     `${clientLabel(f.client)} needs the ${f.grant} grant, missing from the token.`,
     ON_SERVER + `add the ${f.grant} grant.`,
   ],
-  'client-rejected': (f) => [`${clientLabel(f.client)} refused the token.`, 'See error.cause.'],
+  'client-rejected': (f) =>
+    f.sdkCode === undefined
+      ? [`${clientLabel(f.client)} refused the token.`, 'See error.cause.']
+      : sdkRefusal(f),
   'client-timeout': (f) => [
     `${clientLabel(f.client)} took over ${f.timeoutMs} ms to take the token.`,
     'Check its connection, or raise clientTimeoutMs.',

@@ -28,8 +28,9 @@ export type {
   AccessTokenPayload,
   DecodeAccessTokenOptions,
   DecodedAccessToken,
-  GrantName,
 } from './token';
+export { GRANT_NAMES } from './grants';
+export type { GrantKey, GrantName, RequiredGrant } from './grants';
 export { browserClock, MAX_TIMER_DELAY_MS } from './clock';
 export type { Clock, TimerHandle } from './clock';
-export type { RegisterOptions, RequiredGrant, TokenClient, TokenClientHost } from './clients';
+export type { RegisterOptions, TokenClient, TokenClientHost } from './clients';

@@ -1,18 +1,10 @@
 import { jwtDecode } from 'jwt-decode';
 import { AccessTokenError, attachFindings } from './errors';
 import type { AccessTokenErrorFacts, AccessTokenErrorReason } from './errors';
+import type { GrantName } from './grants';
 import { describeInput, invalidArgument, readOptions } from './input';
 
 export { describeInput } from './input';
-
-/**
- * The name of a grant, as it appears as a key of the token's `grants` claim.
- *
- * `chat` is Conversations (and Programmable Chat), `data_sync` is Sync, `voice` is the Voice SDK,
- * `video` is Video, `player` is Twilio Live; `identity` is the user's identity.
- */
-export type GrantName =
-  'identity' | 'chat' | 'ip_messaging' | 'data_sync' | 'voice' | 'video' | 'player' | (string & {});
 
 /** The token's `grants` claim: the identity, and one entry per product the token authorizes. */
 export interface AccessTokenGrants {

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { TwilioError } from '@twilio/voice-sdk';
 import { mintToken, signatureOf } from './support/tokens.js';
 
 // The CLI runs the build, as users get it: `npm run build` first.
@@ -49,7 +50,9 @@ describe('access-token-manager inspect', () => {
 
     const long = cli(['inspect', mintToken({ ttl: 3_600_000 })]);
     expect(long.status).toBe(2);
-    expect(long.stdout).toContain('✖ error · 20157 · ttl-too-long');
+    // One mistake, one error: ttl-in-ms names the cause of the core's ttl-too-long.
+    expect(long.stdout).toContain('✖ error · 20157 · ttl-in-ms');
+    expect(long.stdout).not.toContain('ttl-too-long');
     expect(long.stdout).toContain('→ On your token server, give ttl in seconds (3600), not milliseconds.');
   });
 
@@ -160,4 +163,80 @@ describe('access-token-manager inspect', () => {
       expect(stderr).not.toContain(token.split('.')[1]);
     }
   });
+});
+
+describe('access-token-manager explain', () => {
+  it.each([
+    [
+      '31204',
+      /Twilio error 31204 · Invalid JWT token: an access token error \(reason malformed, code 20101\)/,
+    ],
+    ['20104', /Twilio error 20104 · Access token expired or expiration date invalid/],
+  ])('explains %s from an argument: meaning, causes, remedy, which SDK; exit 2', (code, heading) => {
+    const { status, stdout } = cli(['explain', code]);
+    expect(status).toBe(2);
+    expect(stdout).toMatch(heading);
+    expect(stdout).toMatch(/Raised by\s+\S/);
+    expect(stdout).toMatch(/Means\s+(The token|Twilio could not read it)/);
+    expect(stdout).toMatch(/Causes\s+1\. /);
+    expect(stdout).toMatch(/Remedy\s+In your client code, /);
+  });
+
+  it('reads a Sync error as JSON from standard input', () => {
+    const { status, stdout } = cli(
+      ['explain'],
+      '{"code":51130,"status":400,"message":"Updated token was rejected by server"}\n',
+    );
+    expect(status).toBe(2);
+    expect(stdout).toContain(
+      'Twilio error 51130 · Updated token was rejected by server: an access token error.',
+    );
+    expect(stdout).toMatch(/Raised by\s+Sync SDK/);
+    expect(stdout).toMatch(/Remedy\s+On your token server, /);
+  });
+
+  it("reads a Voice TwilioError's JSON from standard input, as the SDK makes it", () => {
+    const { AuthorizationErrors } = TwilioError as unknown as {
+      AuthorizationErrors: { JWTTokenExpiredError: new () => Error };
+    };
+    const pasted = JSON.stringify(new AuthorizationErrors.JWTTokenExpiredError(), null, 2);
+    const { status, stdout } = cli(['explain', '-'], pasted);
+    expect(status).toBe(2);
+    expect(stdout).toContain('Twilio error 31205 · JWT token expired');
+    expect(stdout).toMatch(/Means\s+The token expired/);
+    expect(stdout).toMatch(/Remedy\s+In your client code, fetch a new token/);
+  });
+
+  it('prints the explanation as JSON with --json', () => {
+    const { status, stdout } = cli(['explain', '--json', '31207']);
+    expect(status).toBe(2);
+    expect(JSON.parse(stdout)).toMatchObject({ code: 31207, platformCode: 20157, reason: 'ttl-too-long' });
+  });
+
+  it('says an unrelated code is not a token error, and exits 0', () => {
+    const { status, stdout } = cli(['explain', '31000']);
+    expect(status).toBe(0);
+    expect(stdout).toContain('Twilio error 31000 · Not a token error.');
+    expect(stdout).toContain('https://www.twilio.com/docs/api/errors/31000');
+  });
+
+  it('refuses garbage with exit code 64 and the usage, never echoing what might be a token', () => {
+    const token = mintToken();
+    for (const [args, input] of [
+      [['explain', 'garbage'], ''],
+      [['explain'], 'no code in here\n'],
+      [['explain'], token],
+      [['explain', token], ''],
+      [['explain', '31204', '20104'], ''],
+      [['explain', '--for', 'voice', '31204'], ''],
+    ] as [string[], string][]) {
+      const { status, stdout, stderr } = cli(args, input);
+      expect(status, args.join(' ')).toBe(64);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/^access-token-manager: .*\nUsage: access-token-manager inspect/);
+      expect(stderr).toContain('access-token-manager explain [code | -]');
+      expect(stderr).not.toContain(token.split('.')[1]);
+      expect(stderr).not.toContain('garbage');
+    }
+  }, 60_000);
 });

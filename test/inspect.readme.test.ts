@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { describeReason, type AccessTokenErrorReason } from 'access-token-manager';
+import { explainError } from 'access-token-manager/inspect';
 
 const read = (path: string): string => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
 
@@ -57,5 +58,47 @@ describe('README troubleshooting', () => {
 
   it('lists nothing else', () => {
     expect([...rows.keys()].sort()).toEqual([...coreReasons, ...inspectReasons].sort());
+  });
+});
+
+describe("README troubleshooting: the SDKs' token codes", () => {
+  /** The rows of the SDK code table: the cells of each row whose first cell is a code or "—". */
+  function sdkRows(): string[][] {
+    const readme = read('README.md');
+    const start = readme.indexOf("The SDKs' own token codes");
+    const section = readme.slice(start, readme.indexOf('\n\n', readme.indexOf('| code', start)));
+    return section
+      .split('\n')
+      .filter((line) => /^\| (\d{5}|—) /.test(line))
+      .map((line) =>
+        line
+          .split('|')
+          .slice(1, -1)
+          .map((cell) => cell.trim()),
+      );
+  }
+  /** The codes of src/sdkCodes.ts, in order. */
+  const tableCodes = (): number[] =>
+    [...read('src/sdkCodes.ts').matchAll(/^\s+(\d{5}): /gm)].map((match) => Number(match[1]));
+
+  it('lists every code of the table (src/sdkCodes.ts), in order, and nothing else', () => {
+    const codes = sdkRows()
+      .map(([code]) => code)
+      .filter((code) => code !== '—');
+    expect(tableCodes().length).toBeGreaterThan(15);
+    expect(codes.map(Number)).toEqual(tableCodes());
+  });
+
+  it('says for each what explainError says: name, platform code and reason, SDK, causes, remedy', () => {
+    for (const [code = '', title, platform, raisedBy, causes, remedy] of sdkRows()) {
+      const explanation = explainError(code === '—' ? 'denied' : Number(code));
+      expect(explanation.isTokenError, code).toBe(true);
+      expect(title, code).toContain(explanation.title);
+      const reason = explanation.reason ? ` \`${explanation.reason}\`` : '';
+      expect(platform, code).toBe(`${explanation.platformCode ?? '—'}${reason}`);
+      expect(raisedBy, code).toBe(explanation.raisedBy);
+      expect(causes, code).toBe(explanation.causes.join('; '));
+      expect(remedy, code).toBe(explanation.remedy);
+    }
   });
 });

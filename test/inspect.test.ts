@@ -67,6 +67,8 @@ interface Case {
   mentions?: string | RegExp;
   /** Whether the payload must still be decoded (inspect kept going). */
   decoded?: boolean;
+  /** The core's reason this finding stands in for: it names the same cause more precisely. */
+  absorbs?: string;
 }
 
 const CASES: Case[] = [
@@ -200,6 +202,7 @@ const CASES: Case[] = [
     finding: { reason: 'ttl-in-ms', severity: 'error', code: 20157 },
     made: 'mint',
     given: 'ttl in milliseconds',
+    absorbs: 'ttl-too-long',
     input: () => mintToken({ ttl: 3_600_000 }),
     mentions: '1 h 0 min',
   },
@@ -207,6 +210,7 @@ const CASES: Case[] = [
     finding: { reason: 'exp-in-ms', severity: 'error', code: 20157 },
     made: 'craft',
     given: 'exp in milliseconds',
+    absorbs: 'ttl-too-long',
     input: () => craftToken(goodPayload({ exp: T0 + HOUR })),
     mentions: 'milliseconds',
   },
@@ -214,6 +218,7 @@ const CASES: Case[] = [
     finding: { reason: 'exp-in-ms', severity: 'error', code: 20157 },
     made: 'craft',
     given: 'exp in milliseconds, without iat',
+    absorbs: 'ttl-too-long',
     input: () => craftToken(without(goodPayload({ exp: T0 + HOUR }), 'iat')),
     mentions: 'milliseconds',
   },
@@ -239,9 +244,11 @@ const CASES: Case[] = [
     mentions: /later than this machine's clock.*10 min 0 s fast/,
   },
   {
-    finding: { reason: 'clock-skew', severity: 'warning' },
+    // The core refuses it (not-yet-valid, 20105): the finding that names the cause is an error too.
+    finding: { reason: 'clock-skew', severity: 'error', code: 20105 },
     made: 'craft',
     given: 'nbf ahead of this machine’s clock, without iat',
+    absorbs: 'not-yet-valid',
     input: () => craftToken(without(goodPayload({ nbf: T0_SECONDS + 600, exp: T0_SECONDS + 4200 }), 'iat')),
     mentions: 'nbf is 10 min 0 s later',
   },
@@ -259,6 +266,7 @@ const CASES: Case[] = [
     finding: { reason: 'quoted', severity: 'error', code: 20101 },
     made: 'mint',
     given: 'a quoted string',
+    absorbs: 'malformed',
     input: () => JSON.stringify(mintToken()),
     decoded: true,
   },
@@ -266,6 +274,7 @@ const CASES: Case[] = [
     finding: { reason: 'bearer-prefix', severity: 'error', code: 20101 },
     made: 'mint',
     given: 'a Bearer prefix',
+    absorbs: 'malformed',
     input: () => `Bearer ${mintToken()}`,
     decoded: true,
   },
@@ -273,6 +282,7 @@ const CASES: Case[] = [
     finding: { reason: 'whitespace', severity: 'error', code: 20101 },
     made: 'mint',
     given: 'a newline after the token',
+    absorbs: 'malformed',
     input: () => `${mintToken()}\n`,
     mentions: 'a line break after',
     decoded: true,
@@ -281,6 +291,7 @@ const CASES: Case[] = [
     finding: { reason: 'whitespace', severity: 'error', code: 20101 },
     made: 'mint',
     given: 'spaces before the token',
+    absorbs: 'malformed',
     input: () => `  ${mintToken()}`,
     mentions: 'spaces before',
     decoded: true,
@@ -289,6 +300,7 @@ const CASES: Case[] = [
     finding: { reason: 'whitespace', severity: 'error', code: 20101 },
     made: 'mint',
     given: 'a token wrapped over lines',
+    absorbs: 'malformed',
     input: () => mintToken().replace(/(.{64})/g, '$1\n'),
     mentions: 'split',
     decoded: true,
@@ -297,6 +309,7 @@ const CASES: Case[] = [
     finding: { reason: 'html-instead-of-token', severity: 'error', code: 20101 },
     made: 'text',
     given: 'an HTML error page',
+    absorbs: 'malformed',
     input: () => '<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body></body></html>',
     mentions: '"502 Bad Gateway"',
   },
@@ -304,6 +317,7 @@ const CASES: Case[] = [
     finding: { reason: 'json-instead-of-token', severity: 'error', code: 20101 },
     made: 'mint',
     given: 'JSON text with a token field',
+    absorbs: 'malformed',
     input: () => JSON.stringify({ token: mintToken(), identity: 'alice' }),
     mentions: '{"token": …}',
     decoded: true,
@@ -312,20 +326,23 @@ const CASES: Case[] = [
     finding: { reason: 'json-instead-of-token', severity: 'error', code: 20101 },
     made: 'text',
     given: 'a JSON error',
+    absorbs: 'malformed',
     input: () => '{"error":"Unauthorized","status":401}',
     mentions: 'keys error, status',
   },
   {
-    finding: { reason: 'promise-instead-of-token', severity: 'error' },
+    finding: { reason: 'promise-instead-of-token', severity: 'error', code: 20101 },
     made: 'mint',
     given: 'a Promise',
+    absorbs: 'not-a-string',
     input: () => Promise.resolve(mintToken()),
     mentions: 'not awaited',
   },
   {
-    finding: { reason: 'response-instead-of-token', severity: 'error' },
+    finding: { reason: 'response-instead-of-token', severity: 'error', code: 20101 },
     made: 'mint',
     given: 'a fetch Response',
+    absorbs: 'not-a-string',
     input: () => new Response(JSON.stringify({ token: mintToken() })),
     mentions: 'status 200',
   },
@@ -333,13 +350,15 @@ const CASES: Case[] = [
     finding: { reason: 'secret-instead-of-token', severity: 'error', code: 20101 },
     made: 'text',
     given: 'an Auth Token',
+    absorbs: 'malformed',
     input: () => '0123456789abcdef'.repeat(2),
     mentions: 'Auth Token',
   },
   {
-    finding: { reason: 'not-an-access-token', severity: 'error', code: 20101 },
+    finding: { reason: 'not-an-access-token', severity: 'error', code: 20102 },
     made: 'mint',
     given: 'a Capability Token',
+    absorbs: 'invalid-header',
     input: () => {
       const capability = new ClientCapability({ accountSid: ACCOUNT_SID, authToken: API_KEY_SECRET });
       capability.addScope(
@@ -370,6 +389,7 @@ const CASES: Case[] = [
     finding: { reason: 'account-sid-in-iss', severity: 'error', code: 20103 },
     made: 'mint',
     given: 'the Account SID as the key (AC in iss)',
+    absorbs: 'invalid-issuer',
     input: () =>
       mintWith(new AccessToken.ChatGrant({ serviceSid: CHAT.service_sid }), { keySid: ACCOUNT_SID }),
     mentions: 'Auth Token',
@@ -378,6 +398,7 @@ const CASES: Case[] = [
     finding: { reason: 'api-key-sid-in-sub', severity: 'error', code: 20103 },
     made: 'mint',
     given: 'the API key SID as the account (SK in sub)',
+    absorbs: 'invalid-subject',
     input: () => mintToken({ accountSid: API_KEY_SID }),
     mentions: 'swapped',
   },
@@ -493,7 +514,7 @@ const CASES: Case[] = [
 describe(inspectAccessToken, () => {
   describe.each(CASES)(
     '$finding.reason: $given ($made)',
-    ({ finding, input, options, mentions, decoded }) => {
+    ({ finding, input, options, mentions, decoded, absorbs }) => {
       it('reports it, with a cause and a remedy that says where to act', () => {
         const { findings } = inspectAccessToken(input(), options);
         const named = (message: string): boolean =>
@@ -514,7 +535,7 @@ describe(inspectAccessToken, () => {
         });
       }
 
-      it('puts first the error the core throws, in the same code, reason and words', () => {
+      it('puts first the error the core throws (or the finding that names its cause), with its code', () => {
         const given = input();
         const nowMs =
           typeof options?.now === 'number' && Number.isFinite(options.now) ? options.now : Date.now();
@@ -524,12 +545,21 @@ describe(inspectAccessToken, () => {
         } catch (error) {
           thrown = error;
         }
-        const [first] = inspectAccessToken(given, options).findings;
+        const { findings } = inspectAccessToken(given, options);
+        const [first] = findings;
         if (CORE_TOKEN_REASONS.includes(finding.reason))
           expect(thrown).toMatchObject({ reason: finding.reason });
         if (!(thrown instanceof AccessTokenError)) return;
-        expect(first).toMatchObject({ severity: 'error', code: thrown.code, reason: thrown.reason });
-        expect(`${first?.message} ${first?.remedy}`).toBe(thrown.message);
+        expect(first).toMatchObject({ severity: 'error', code: thrown.code });
+        if (absorbs === undefined) {
+          expect(first?.reason).toBe(thrown.reason);
+          expect(`${first?.message} ${first?.remedy}`).toBe(thrown.message);
+        } else {
+          // One finding per cause: the one that names the cause stands in the core's place, alone.
+          expect(thrown.reason).toBe(absorbs);
+          expect(first?.reason).toBe(finding.reason);
+          expect(findings.map(({ reason }) => reason)).not.toContain(absorbs);
+        }
       });
 
       it('never repeats the token or its signature', () => {
@@ -560,23 +590,49 @@ describe(inspectAccessToken, () => {
     expect(JSON.stringify(inspection)).not.toContain(signatureOf(token));
   });
 
-  it('lists every problem, not just the first the core finds', () => {
+  it('lists every problem, not just the first the core finds, each cause once', () => {
     const payload = goodPayload({ iss: ACCOUNT_SID, sub: API_KEY_SID, exp: T0_SECONDS + 2 * 86_400 });
     const token = craftToken(payload, { ...GOOD_HEADER, alg: 'none' });
     const reasons = inspectAccessToken(`"${token}"\n`).findings.map(({ reason }) => reason);
-    expect(reasons).toEqual(
-      expect.arrayContaining([
-        'malformed',
-        'whitespace',
-        'quoted',
-        'invalid-header',
-        'invalid-issuer',
-        'account-sid-in-iss',
-        'invalid-subject',
-        'api-key-sid-in-sub',
-        'ttl-too-long',
-      ]),
-    );
+    // The wrappings first (they absorb the core's malformed on the text as given), then the token
+    // inside: account-sid-in-iss and api-key-sid-in-sub name the causes of invalid-issuer and -subject.
+    expect(reasons).toEqual([
+      'whitespace',
+      'quoted',
+      'invalid-header',
+      'account-sid-in-iss',
+      'api-key-sid-in-sub',
+      'ttl-too-long',
+    ]);
+  });
+
+  it('inspects the token inside pasted JSON as the token it is, after the wrapping', () => {
+    const expired = mintToken({ ttl: 3_600_000 });
+    const { findings, payload } = inspectAccessToken(JSON.stringify({ token: expired }));
+    expect(findings.map(({ reason }) => reason)).toEqual(['json-instead-of-token', 'ttl-in-ms']);
+    expect(payload).toMatchObject({ sub: ACCOUNT_SID });
+    // A cut token inside a Bearer header is malformed itself: said once, about the token inside.
+    const cut = mintToken().split('.').slice(0, 2).join('.');
+    const inBearer = inspectAccessToken(`Bearer ${cut}`).findings;
+    expect(inBearer.map(({ reason }) => reason)).toEqual(['bearer-prefix', 'malformed']);
+    expect(inBearer[1]?.message).toContain('in 2 parts');
+  });
+
+  it("merges the findings of one cause: every header field that is not Twilio's, in one finding", () => {
+    const token = craftToken(goodPayload(), { typ: 'JWT', alg: 'RS256' });
+    const header = inspectAccessToken(token).findings.filter((f) => f.reason === 'invalid-header');
+    expect(header).toHaveLength(1);
+    expect(header[0]?.message).toMatch(/alg is "RS256".*cty is missing/);
+  });
+
+  it('names an SDK grant missing once, with every SDK that needs it', () => {
+    const { findings } = inspectAccessToken(mintToken({ grants: ['voice'] }), {
+      forSdk: ['conversations', 'chat', 'sync'],
+    });
+    expect(findings.filter((f) => f.reason === 'client-missing-grant').map((f) => f.message)).toEqual([
+      'Client "Conversations SDK and Chat SDK" needs the chat grant, missing from the token.',
+      'Client "Sync SDK" needs the data_sync grant, missing from the token.',
+    ]);
   });
 
   it('puts the times into words', () => {
@@ -682,16 +738,13 @@ describe('AccessTokenError with access-token-manager/inspect loaded', () => {
     expect(thrown).toBeInstanceOf(AccessTokenError);
     const { reason, findings } = thrown as AccessTokenError;
     expect(reason).toBe('malformed');
-    expect(findings?.map((item) => item.reason)).toEqual(
-      expect.arrayContaining([
-        'malformed',
-        'bearer-prefix',
-        'invalid-issuer',
-        'account-sid-in-iss',
-        'ttl-too-long',
-      ]),
-    );
-    expect(findings?.[0]).toMatchObject({ reason: 'malformed', code: 20101 });
+    // bearer-prefix names the cause of malformed and stands in its place, with its code.
+    expect(findings?.map((item) => item.reason)).toEqual([
+      'bearer-prefix',
+      'account-sid-in-iss',
+      'ttl-too-long',
+    ]);
+    expect(findings?.[0]).toMatchObject({ reason: 'bearer-prefix', code: 20101 });
   });
 
   it('judges the times at the nowMs decodeAccessToken was given', () => {
@@ -725,7 +778,9 @@ describe(formatInspection, () => {
     const token = mintToken({ ttl: 3_600_000, identity: 'a@b', grants: ['voice'] });
     const inspection = inspectAccessToken(token);
     const plain = formatInspection(inspection);
-    expect(plain).toContain('3 errors, 0 warnings, 0 notes.');
+    // ttl-in-ms stands for ttl-too-long: one error for one mistake.
+    expect(plain).toContain('2 errors, 0 warnings, 0 notes.');
+    expect(plain).not.toContain('ttl-too-long');
     expect(plain).toContain('✖ error · 20157 · ttl-in-ms');
     expect(plain).toContain('→ On your token server, give ttl in seconds (3600), not milliseconds.');
     expect(plain).toMatch(/lifetime\s+1000 h 0 min/);

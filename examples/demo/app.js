@@ -124,10 +124,18 @@ async function renderMinted() {
   $('status-minted').textContent = String(tokensMinted);
 }
 
+// The paste box takes a token (or what a token endpoint returned) or an SDK's error (a code, a
+// TwilioError's JSON, a REST error body): an error code, or a 'denied' state, gets explained.
 async function inspect() {
   try {
-    const { inspectAccessToken, formatInspection } = await import('access-token-manager/inspect');
-    $('inspect-output').textContent = formatInspection(inspectAccessToken($('inspect-input').value));
+    const { explainError, formatExplanation, inspectAccessToken, formatInspection } =
+      await import('access-token-manager/inspect');
+    const text = $('inspect-input').value;
+    const explanation = explainError(text);
+    $('inspect-output').textContent =
+      explanation.isTokenError || explanation.code !== null
+        ? formatExplanation(explanation)
+        : formatInspection(inspectAccessToken(text));
   } catch (error) {
     $('inspect-output').textContent = `The inspect entry is not available: ${error.message}`;
   }

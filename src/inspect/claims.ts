@@ -24,7 +24,8 @@ export function notAnAccessToken(payload: Record<string, unknown> | null): Findi
   const message = `This is ${kind}, not a Twilio access token: it has no twilio-fpa content type and no grants.`;
   const remedy =
     ON_SERVER + 'mint an access token with a Twilio helper library (AccessToken) and return that.';
-  return [finding('error', 'not-an-access-token', message, remedy, 20101)];
+  // 20102: the header check (cty) is the one the core, and the platform, refuse it for first.
+  return [finding('error', 'not-an-access-token', message, remedy, 20102)];
 }
 
 /**

@@ -1,6 +1,8 @@
 // The identity and grants: what each SDK needs, what Voice refuses, and keys no SDK knows.
 import { coreFinding, finding, ON_SERVER, quote } from './finding';
 import type { Finding } from './finding';
+import { GRANT_NAMES } from '../grants';
+import type { GrantKey } from '../grants';
 import { isRecord } from '../token';
 
 /**
@@ -16,44 +18,29 @@ export type SdkName = 'conversations' | 'chat' | 'sync' | 'voice' | 'video';
 export const SDK_NAMES: readonly SdkName[] = ['conversations', 'chat', 'sync', 'voice', 'video'];
 
 /**
- * Every key the platform knows in a token's `grants` claim; others get an `unknown-grant` finding.
+ * Every key the platform knows in a token's `grants` claim (the core's one table of grant names);
+ * others get an `unknown-grant` finding.
  * @example KNOWN_GRANT_KEYS.includes('data_sync') // true
  */
-export const KNOWN_GRANT_KEYS = [
-  'identity',
-  'chat',
-  'ip_messaging',
-  'data_sync',
-  'voice',
-  'video',
-  'player',
-  'rtc',
-] as const;
+export const KNOWN_GRANT_KEYS: readonly GrantKey[] = [...new Set(Object.values(GRANT_NAMES))];
 
 // The grant each SDK needs (any one of them), and the helper class that writes it.
-const SDKS: Record<SdkName, { label: string; grants: string[] }> = {
+const SDKS: Record<SdkName, { label: string; grants: GrantKey[] }> = {
   conversations: { label: 'Conversations SDK', grants: ['chat'] },
   chat: { label: 'Chat SDK', grants: ['chat', 'ip_messaging'] },
   sync: { label: 'Sync SDK', grants: ['data_sync'] },
   voice: { label: 'Voice SDK', grants: ['voice'] },
   video: { label: 'Video SDK', grants: ['video'] },
 };
-const HELPER_CLASS: Record<string, string> = {
+const HELPER_CLASS: Record<GrantKey, string> = {
   identity: 'the identity option',
+  task_router: 'TaskRouterGrant',
   chat: 'ChatGrant',
   ip_messaging: 'IpMessagingGrant',
   data_sync: 'SyncGrant',
   voice: 'VoiceGrant',
   video: 'VideoGrant',
   player: 'PlaybackGrant',
-};
-// Names people write for a grant, reduced to lowercase letters and digits.
-const ALIASES: Record<string, string> = {
-  sync: 'data_sync',
-  conversations: 'chat',
-  conversation: 'chat',
-  playback: 'player',
-  live: 'player',
 };
 const VOICE_IDENTITY = /[^A-Za-z0-9_]/g;
 
@@ -74,20 +61,23 @@ function distance(a: string, b: string): number {
 }
 
 /** The known grant key an unknown one was probably meant to be. */
-function suggest(key: string): string | undefined {
+function suggest(key: string): GrantKey | undefined {
   const squashed = squash(key);
-  const alias = ALIASES[squashed];
-  if (alias !== undefined) return alias;
-  return KNOWN_GRANT_KEYS.find(
-    (known) => squash(known) === squashed || (squashed.length >= 4 && distance(squash(known), squashed) <= 2),
-  );
+  const near = (name: string): boolean =>
+    squash(name) === squashed || (squashed.length >= 4 && distance(squash(name), squashed) <= 2);
+  // The table's names (its keys and the SDKs' names), then the helper classes' (PlaybackGrant: player).
+  const named = Object.entries(GRANT_NAMES).find(([name]) => near(name))?.[1];
+  return named ?? KNOWN_GRANT_KEYS.find((grant) => near(HELPER_CLASS[grant].replace('Grant', '')));
 }
 
 function unknownGrant(key: string): Finding {
-  const meant = suggest(key);
-  const message =
-    `grants has an unknown key ${quote(key)}, which every SDK ignores` +
-    (meant === undefined ? '.' : `: did you mean "${meant}"?`);
+  // rtc: the ConversationsGrant of Twilio Video's 2016 beta, retired (see GRANT_ALIASES).
+  const retired = key === 'rtc';
+  const meant: GrantKey | undefined = retired ? 'video' : suggest(key);
+  const message = retired
+    ? 'grants has "rtc", the retired grant of Twilio Video\'s beta (ConversationsGrant), which every SDK ignores: Video reads "video".'
+    : `grants has an unknown key ${quote(key)}, which every SDK ignores` +
+      (meant === undefined ? '.' : `: did you mean "${meant}"?`);
   const classes =
     meant === undefined
       ? 'ChatGrant, SyncGrant, VoiceGrant, VideoGrant'
@@ -169,11 +159,15 @@ export function checkGrants(payload: Record<string, unknown> | null, sdks: reado
   const grants = isRecord(payload.grants) ? payload.grants : {};
   const identity = typeof grants.identity === 'string' ? grants.identity : '';
   const findings = checkIdentity(identity, grants, sdks);
+  // One finding per missing grant, naming every SDK that needs it (Conversations and Chat share chat).
+  const missing = new Map<string, string[]>();
   for (const sdk of sdks) {
     const { label, grants: needed } = SDKS[sdk];
-    if (!needed.some((grant) => grant in grants)) {
-      findings.push(coreFinding('error', 'client-missing-grant', { client: label, grant: needed[0] }));
-    }
+    const grant = needed[0] ?? '';
+    if (!needed.some((name) => name in grants)) missing.set(grant, [...(missing.get(grant) ?? []), label]);
+  }
+  for (const [grant, labels] of missing) {
+    findings.push(coreFinding('error', 'client-missing-grant', { client: labels.join(' and '), grant }));
   }
   findings.push(...checkGrantContents(grants));
   const known: readonly string[] = KNOWN_GRANT_KEYS;

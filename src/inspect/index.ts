@@ -29,3 +29,6 @@ export { MIN_TOKEN_LIFETIME_SECONDS } from './times';
 export type { AccessTokenTimes } from './times';
 export { formatInspection } from './report';
 export type { FormatInspectionOptions } from './report';
+export { explainError } from './explain';
+export type { ErrorExplanation } from './explain';
+export { formatExplanation } from './explanationReport';

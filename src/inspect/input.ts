@@ -14,7 +14,8 @@ export interface UnwrappedInput {
 // Every wrapping below makes the core refuse the input as `malformed` or `not-a-string` (20101).
 const INVALID = 20101;
 const SECRET = /^[A-Za-z0-9]{32}$/;
-const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
+// Two parts count too: a token cut short and split over lines is still a token split over lines.
+const JWT_SHAPE = /^[\w-]+\.[\w-]+(\.[\w-]*)?$/;
 const HTML = /^<(?:!doctype|html|head|body|\?xml|!--|[a-z][\w-]*[\s>/])/i;
 const BEARER = /^bearer\s+/i;
 const QUOTES = ['"', "'", '`'];
@@ -127,6 +128,11 @@ function peel(text: string): [Finding, string | undefined] | undefined {
   if (HTML.test(text)) return [html(text), undefined];
   if (BEARER.test(text)) return [bearer(), text.replace(BEARER, '')];
   const first = text[0] ?? '';
+  // JSON copied from a wrapped terminal: its line breaks, inside strings too, are the wrapping.
+  if ('"{['.includes(first) && /[\r\n]/.test(text) && parseJson(text) === undefined) {
+    const unbroken = text.replace(/[\r\n]+/g, '');
+    if (parseJson(unbroken) !== undefined) return [insideWhitespace(), unbroken];
+  }
   if (QUOTES.includes(first) && text.length > 1 && text.endsWith(first)) {
     const inner = first === '"' ? parseJson(text) : text.slice(1, -1);
     return [quoted(), typeof inner === 'string' ? inner : text.slice(1, -1)];

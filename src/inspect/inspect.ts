@@ -9,6 +9,7 @@ import type { Finding, FindingSeverity } from './finding';
 import { checkGrants, SDK_NAMES } from './grants';
 import type { SdkName } from './grants';
 import { unwrapInput } from './input';
+import { onePerCause } from './onePerCause';
 import { describeTimes, unitMistake } from './times';
 import type { AccessTokenTimes } from './times';
 
@@ -131,23 +132,28 @@ function inspect(input: unknown, options: InspectAccessTokenOptions): AccessToke
       : unwrapped.token === undefined
         ? undefined
         : collectFaults(unwrapped.token, nowMs);
-  const findings: Finding[] = [
-    ...(verdict ? [coreFinding('error', verdict.reason, verdict.facts)] : []),
-    ...optionFindings,
-    ...unwrapped.findings,
-  ];
+  // Two layers, each one finding per cause: the input as given (the core's verdict on it and how
+  // it was wrapped) and the token inside it, whose findings come after the wrapping's.
+  const wrapped = unwrapped.token !== input;
+  const verdictFinding = verdict ? [coreFinding('error', verdict.reason, verdict.facts)] : [];
+  const outer = onePerCause(wrapped ? [...verdictFinding, ...unwrapped.findings] : []);
+  const about: Finding[] = wrapped ? [] : verdictFinding;
   if (inside) {
     for (const fault of inside.faults) {
-      if (fault !== verdict) findings.push(coreFinding('error', fault.reason, fault.facts));
-      findings.push(...causesOf(fault, inside.reading));
+      if (fault !== verdict) about.push(coreFinding('error', fault.reason, fault.facts));
+      about.push(...causesOf(fault, inside.reading));
     }
     const issuerValid = !inside.faults.some(({ reason }) => reason === 'invalid-issuer');
-    findings.push(...checkKeyId(inside.reading, issuerValid));
+    about.push(...checkKeyId(inside.reading, issuerValid));
   }
   const reading = inside?.reading;
   const payload = reading?.payload ?? null;
   const { times, findings: timeFindings } = describeTimes(reading, nowMs, options.now !== undefined);
-  findings.push(...timeFindings, ...checkGrants(payload, sdks));
+  about.push(...timeFindings, ...checkGrants(payload, sdks));
+  const inner = onePerCause(about);
+  // The core's verdict (or what absorbed it) first, then the options, then the rest.
+  const lead = wrapped ? outer : verdict ? inner.splice(0, 1) : [];
+  const findings = [...lead, ...onePerCause(optionFindings), ...inner];
   findings.sort((a, b) => RANK[a.severity] - RANK[b.severity]);
   const worst = findings[0]?.severity;
   return {

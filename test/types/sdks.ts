@@ -20,3 +20,6 @@ for (const adapter of adapters) manager.register(adapter);
 // @ts-expect-error a grant name that is no grant
 manager.register(adapters[0]!, { requires: 'synch' });
 manager.register(adapters[0]!, { requires: ['sync', 'conversations', 'data_sync'] });
+manager.register(adapters[0]!, { requires: 'task_router' });
+// @ts-expect-error rtc is the retired grant of Video's beta: no SDK reads it
+manager.register(adapters[0]!, { requires: 'rtc' });
