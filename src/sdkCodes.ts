@@ -44,12 +44,3 @@ export const SDK_TOKEN_CODES: Readonly<Record<number, AccessTokenErrorReason | u
   51130: undefined, // Updated token was rejected by server (SyncError, status 400)
 };
 
-/**
- * Whether a fresh token from the same server can cure a refusal with this reason: a token refused
- * for its times (a clock skew the token did not show) is fixed by a new one; a signature, an
- * account or a lifetime over 24 hours is not.
- *
- * @example isCuredByFreshToken('expired'); // true
- */
-export const isCuredByFreshToken = (reason: AccessTokenErrorReason | undefined): boolean =>
-  reason === 'expired' || reason === 'not-yet-valid';
