@@ -293,14 +293,14 @@ describe('client-rejected carrying an SDK code (facts.sdkCode)', () => {
     expect(signature.message).toMatch(/51130 means Twilio could not authenticate it\..*explain 51130/);
   });
 
-  it('keeps the short form in production', () => {
+  it('keeps the short form in production, with the platform code the SDK code maps to', () => {
     vi.stubEnv('NODE_ENV', 'production');
     const error = new AccessTokenError('client-rejected', {
       client: 'voice',
       sdkCode: 31205,
       platformReason: 'expired',
     });
-    expect(error.message).toMatch(/^client-rejected \(code 0\), worded in development builds\./);
+    expect(error.message).toMatch(/^client-rejected \(code 20104\), worded in development builds\./);
     expect(error.facts).toMatchObject({ sdkCode: 31205, platformReason: 'expired' });
   });
 });

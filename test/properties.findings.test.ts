@@ -29,6 +29,14 @@ const MANAGER_ONLY = [
   'provider-failed',
   'provider-timeout',
   'peer-retrying',
+  // What fromEndpoint's fetch met and what createTokenHandler refuses: never a token's finding.
+  'session-ended',
+  'endpoint-status',
+  'endpoint-html',
+  'endpoint-no-token',
+  'endpoint-unreachable',
+  'endpoint-no-origin',
+  'invalid-server-option',
 ];
 const EVERY_REASON = [
   ...unionMembers(read('src/errors.ts'), 'AccessTokenErrorReason').filter((r) => !MANAGER_ONLY.includes(r)),
