@@ -22,7 +22,9 @@ describe('README Next.js section', () => {
     const section = readme.slice(start, readme.indexOf('\n### ', start + 1));
     const blocks = [...section.matchAll(/```tsx?\n([\s\S]*?)```/g)].map((match) => match[1]);
     expect(blocks).toEqual(
-      ['providers.tsx', 'layout.tsx', 'accessManager.ts'].map((file) => read(`test/types/nextjs/${file}`)),
+      ['route.ts', 'providers.tsx', 'layout.tsx', 'accessManager.ts'].map((file) =>
+        read(`test/types/nextjs/${file}`),
+      ),
     );
   });
 });
