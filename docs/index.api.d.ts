@@ -187,6 +187,6 @@ interface FromEndpointOptions {
     init?: RequestInit | (() => RequestInit | Promise<RequestInit>);
     select?: (body: unknown) => unknown;
 }
-declare function fromEndpoint(url: string | URL, options?: FromEndpointOptions): TokenProvider;
+declare function fromEndpoint(url: string | URL | (() => string | URL | Promise<string | URL>), options?: FromEndpointOptions): TokenProvider;
 export { AccessManager, AccessTokenError, EventEmitter, GrantName, MAX_TIMER_DELAY_MS, MAX_TOKEN_LENGTH, MAX_TOKEN_LIFETIME_SECONDS, NOT_BEFORE_TOLERANCE_MS, RequiredGrant, browserClock, checkAccessTokenTimes, decodeAccessToken, describeInput, fromEndpoint };
 export type { AccessManagerEventName, AccessManagerEvents, AccessManagerOptions, AccessTokenGrants, AccessTokenHeader, AccessTokenPayload, Clock, DecodeAccessTokenOptions, DecodedAccessToken, FromEndpointOptions, RefreshFailure, RefreshReason, RegisterOptions, RetryOptions, SharedAttempt, SharedRefresh, SharedToken, SharingHost, TimerHandle, TokenClient, TokenClientHost, TokenProvider, TokenProviderContext, TokenSharing };

@@ -27,10 +27,18 @@ if (!existsSync(join(root, 'dist/index.js')) || !existsSync(join(root, 'dist/ser
 // After the build: the token route is access-token-manager/server's handler.
 const { createDemoTokenHandler, credentials, sendFetchResponse, toFetchRequest } =
   await import('./token-server.js');
+// The demo can make the token server fail, to show retries with backoff, and end the user's
+// session: the demo handler's authorize then returns null and the handler answers 401, as an
+// app's does once its session cookie is gone.
+let failNextRequests = 0;
+let tokensMinted = 0;
+let tokenRequests = 0;
+let signedIn = true;
+
 // Made once, at startup: a wrong TWILIO_* value stops the server here, with its remedy.
 let tokenHandler;
 try {
-  tokenHandler = createDemoTokenHandler();
+  tokenHandler = createDemoTokenHandler(undefined, undefined, { isSignedIn: () => signedIn });
 } catch (error) {
   console.error(`Cannot mint tokens with these credentials: ${error.message}`);
   process.exit(1);
@@ -59,13 +67,6 @@ if (!credentials().demo) {
   realSdks = result.outputFiles[0].text;
 }
 
-// The demo can make the token server fail, to show retries with backoff, and end the user's
-// session (the token route then answers 401, as an app's would once its session cookie is gone).
-let failNextRequests = 0;
-let tokensMinted = 0;
-let tokenRequests = 0;
-let signedIn = true;
-
 // Only the demo, the build and the two runtime dependencies are served: nothing else of the repo.
 const PUBLIC = ['examples/', 'dist/', 'node_modules/jwt-decode/', 'node_modules/mitt/'];
 
@@ -73,11 +74,6 @@ const server = createServer(async (req, res) => {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   if (url.pathname === '/token') {
     tokenRequests += 1;
-    if (!signedIn) {
-      return res
-        .writeHead(401, { 'content-type': 'application/json', 'cache-control': 'no-store' })
-        .end(JSON.stringify({ error: 'signed out' }));
-    }
     if (failNextRequests > 0) {
       failNextRequests -= 1;
       return res.writeHead(503, { 'content-type': 'text/html' }).end('<h1>503 Service Unavailable</h1>');

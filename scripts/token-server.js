@@ -28,15 +28,25 @@ export function credentials(env = process.env) {
  * The demo's handler: tokens with Conversations (chat) and Voice grants. The demo has no sign-in,
  * so its authorize takes the identity and the ttl from the query string (`?identity=…&ttl=…`): a
  * demo only. An app's authorize reads the identity from its own session, never from the request.
+ * Its one session is `isSignedIn()` (the demo's sign-out button): signed out, authorize returns
+ * null and the handler answers the 401, as an app's does once its session cookie is gone.
  * A wrong TWILIO_* value throws here, when the server starts, with its remedy.
+ * @param {ReturnType<typeof credentials>} [creds]
+ * @param {Record<string, string | undefined>} [env]
+ * @param {{ isSignedIn?: () => boolean }} [session]
  */
-export function createDemoTokenHandler(creds = credentials(), env = process.env) {
+export function createDemoTokenHandler(
+  creds = credentials(),
+  env = process.env,
+  { isSignedIn = () => true } = {},
+) {
   const { accountSid, apiKeySid, apiKeySecret } = creds;
   return createTokenHandler({
     accountSid,
     apiKeySid,
     apiKeySecret,
     authorize: (request) => {
+      if (!isSignedIn()) return null;
       const query = new URL(request.url).searchParams;
       const ttl = Math.min(Math.max(Number(query.get('ttl') ?? 3600) || 3600, 180), 86_400);
       return {

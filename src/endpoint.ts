@@ -79,19 +79,30 @@ function retryAfterMsOf({ headers }: Response): number | undefined {
  * is short and could not be a token, `facts.retryAfterMs` the wait asked for. The body is never
  * quoted otherwise.
  *
- * @param url - the token endpoint, absolute or relative to the page.
+ * @param url - the token endpoint, absolute or relative to the page; or a function that returns
+ *   it, called before each request (for a URL that changes: a query from the page's state).
  * @param options - `init` for `fetch`, `select` to pick the token; see {@link FromEndpointOptions}.
  * @returns the provider.
- * @throws {@link AccessTokenError} `invalid-argument` when `url` is not a string or a `URL`, or
- *   an option is of the wrong type.
+ * @throws {@link AccessTokenError} `invalid-argument` when `url` is not a string, a `URL` or a
+ *   function, or an option is of the wrong type. A function that returns something else makes
+ *   that request fail with `invalid-argument` (retried with backoff, as any failed request).
  * @example
  * const manager = new AccessManager(null, { tokenProvider: fromEndpoint('/api/token') });
  * manager.on('tokenError', (error) => {
  *   if (error.reason === 'session-ended') showSignIn(); // then manager.refresh()
  * });
+ * @example
+ * // A URL read from the page at each request
+ * fromEndpoint(() => `/token?${new URLSearchParams({ room: currentRoom() })}`);
  */
-export function fromEndpoint(url: string | URL, options?: FromEndpointOptions): TokenProvider {
-  if (typeof url !== 'string' && !(url instanceof URL)) throw invalidArgument('url', 'a URL', url);
+export function fromEndpoint(
+  url: string | URL | (() => string | URL | Promise<string | URL>),
+  options?: FromEndpointOptions,
+): TokenProvider {
+  const isUrl = (value: unknown): value is string | URL => typeof value === 'string' || value instanceof URL;
+  if (!isUrl(url) && typeof url !== 'function') {
+    throw invalidArgument('url', 'a URL, or a function that returns one', url);
+  }
   const { init, select } = readOptions('options', options);
   if (init !== undefined && (typeof init !== 'object' || init === null) && typeof init !== 'function') {
     throw invalidArgument('options.init', "fetch's options, or a function that returns them", init);
@@ -100,10 +111,12 @@ export function fromEndpoint(url: string | URL, options?: FromEndpointOptions): 
     throw invalidArgument('options.select', 'a function (body) => token', select);
   }
   return async ({ signal }) => {
+    const target = typeof url === 'function' ? await url() : url;
+    if (!isUrl(target)) throw invalidArgument('url()', 'a URL', target);
     // Server rendering has no page to resolve a relative URL against: a final error, not a retry.
     if (!(globalThis as { location?: unknown }).location) {
       try {
-        new URL(url);
+        new URL(target);
       } catch {
         throw new AccessTokenError('endpoint-no-origin');
       }
@@ -112,7 +125,7 @@ export function fromEndpoint(url: string | URL, options?: FromEndpointOptions): 
     let response: Response;
     let body: string;
     try {
-      response = await fetch(url, { cache: 'no-store', credentials: 'same-origin', ...extra, signal });
+      response = await fetch(target, { cache: 'no-store', credentials: 'same-origin', ...extra, signal });
       body = (await response.text()).trim();
     } catch (error) {
       // The manager's abort (destroy, or the attempt's time limit): it reports that itself.

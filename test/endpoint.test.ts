@@ -170,6 +170,35 @@ describe(fromEndpoint, () => {
     });
   });
 
+  describe('a URL that changes', () => {
+    it('calls url() before each request, and fetches what it returns (a string, a URL, a promise)', async () => {
+      const fetchSpy = vi.spyOn(globalThis, 'fetch');
+      const urls = [endpoint.url('/json?n=1'), new URL(endpoint.url('/text?n=2'))];
+      const url = vi.fn(() => urls.shift()!);
+      const provider = fromEndpoint(url);
+      expect(url).not.toHaveBeenCalled();
+
+      expect(decodeAccessToken(await ask(provider)).identity).toBe('alice');
+      expect(decodeAccessToken(await ask(provider)).identity).toBe('alice');
+      const viaPromise = fromEndpoint(() => Promise.resolve(endpoint.url('/json?n=3')));
+      expect(decodeAccessToken(await ask(viaPromise)).identity).toBe('alice');
+
+      expect(url).toHaveBeenCalledTimes(2);
+      expect(fetchSpy.mock.calls.map(([input]) => String(input))).toEqual([
+        endpoint.url('/json?n=1'),
+        endpoint.url('/text?n=2'),
+        endpoint.url('/json?n=3'),
+      ]);
+    });
+
+    it('fails a request whose url() returns no URL with invalid-argument, without fetching', async () => {
+      const fetchSpy = vi.spyOn(globalThis, 'fetch');
+      const error = await failureOf(fromEndpoint(() => undefined as unknown as string));
+      expect(error).toMatchObject({ reason: 'invalid-argument', facts: { field: 'url()' } });
+      expect(fetchSpy).not.toHaveBeenCalled();
+    });
+  });
+
   describe('where there is no page', () => {
     it('refuses a relative URL as endpoint-no-origin, without fetching', async () => {
       const fetchSpy = vi.spyOn(globalThis, 'fetch');

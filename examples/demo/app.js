@@ -1,7 +1,7 @@
 // The demo page: one AccessManager, two simulated SDK clients (or, with real TWILIO_* credentials,
 // the real Conversations, Sync and Voice clients through access-token-manager/sdks), and every event in
 // a log.
-import { AccessManager } from 'access-token-manager';
+import { AccessManager, fromEndpoint } from 'access-token-manager';
 import { tabSharing } from 'access-token-manager/tabs';
 
 const $ = (id) => document.getElementById(id);
@@ -28,12 +28,15 @@ const voiceDevice = {
   },
 };
 
-async function fetchToken({ reason, signal }) {
-  const query = new URLSearchParams({ identity: $('identity').value, ttl: $('ttl').value });
-  log(`tokenProvider asked (reason: ${reason})`);
-  const response = await fetch(`/token?${query}`, { signal, cache: 'no-store' });
-  if (!response.ok) throw new Error(`token server answered ${response.status}`);
-  return (await response.json()).token;
+// fromEndpoint reads the form at each request (the URL is a function), and says what the token
+// server answered (a 503 from /fail is endpoint-status, retried with backoff).
+const fromTokenServer = fromEndpoint(
+  () => `/token?${new URLSearchParams({ identity: $('identity').value, ttl: $('ttl').value })}`,
+);
+
+function fetchToken(request) {
+  log(`tokenProvider asked (reason: ${request.reason})`);
+  return fromTokenServer(request);
 }
 
 // Real mode: the SDK clients, created with the first token, and what each one holds.
@@ -103,7 +106,8 @@ function start() {
     .on('clientError', (error) => log(`clientError ${error.reason}: ${error.message}`, 'error'))
     .on('refreshFailed', (error, { attempt, retryInMs }) =>
       log(
-        `refreshFailed (attempt ${attempt}, retry in ${retryInMs} ms): ${error.cause?.message ?? error.message}`,
+        // The page loads the production build (short messages): the reason and facts say it all.
+        `refreshFailed (attempt ${attempt}, retry in ${retryInMs} ms): ${error.reason} ${JSON.stringify(error.facts)}`,
         'warn',
       ),
     );

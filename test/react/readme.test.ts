@@ -22,7 +22,29 @@ describe('README Next.js section', () => {
     const section = readme.slice(start, readme.indexOf('\n### ', start + 1));
     const blocks = [...section.matchAll(/```tsx?\n([\s\S]*?)```/g)].map((match) => match[1]);
     expect(blocks).toEqual(
-      ['providers.tsx', 'layout.tsx', 'accessManager.ts'].map((file) => read(`test/types/nextjs/${file}`)),
+      ['route.ts', 'providers.tsx', 'layout.tsx', 'accessManager.ts'].map((file) =>
+        read(`test/types/nextjs/${file}`),
+      ),
     );
+  });
+});
+
+describe('README links', () => {
+  it('points every ](#anchor) at a heading, as GitHub and npm name them', () => {
+    // Code blocks hold neither headings nor links.
+    const readme = read('README.md').replace(/```[\s\S]*?```/g, '');
+    const anchors = new Set(
+      [...readme.matchAll(/^#{1,6} (.+)$/gm)].map(([, heading = '']) =>
+        heading
+          .trim()
+          .toLowerCase()
+          .replace(/[^\p{L}\p{N}_\- ]/gu, '')
+          .replace(/ /g, '-'),
+      ),
+    );
+    const links = [...readme.matchAll(/\]\(#([^)\s]+)\)/g)].map(([, anchor = '']) => anchor);
+
+    expect(links.length).toBeGreaterThan(10);
+    expect(links.filter((anchor) => !anchors.has(anchor))).toEqual([]);
   });
 });

@@ -25,7 +25,8 @@ describe("createTokenHandler in Node's http server", () => {
       },
     }),
   );
-  const demo = createDemoTokenHandler(credentials({}), {});
+  let demoSignedIn = true;
+  const demo = createDemoTokenHandler(credentials({}), {}, { isSignedIn: () => demoSignedIn });
 
   beforeAll(async () => {
     server = createServer(async (req, res) => {
@@ -67,5 +68,18 @@ describe("createTokenHandler in Node's http server", () => {
     expect(identity).toBe('bob_smith');
     expect(decoded.grantNames).toEqual(['chat', 'voice']);
     expect(decoded.expires.getTime() - decoded.issuedAt!.getTime()).toBe(300_000);
+  });
+
+  it("answers 401 from createTokenHandler itself while npm start's demo is signed out, and tokens again after", async () => {
+    demoSignedIn = false;
+    try {
+      const response = await fetch(`${base}/demo/token?identity=bob`);
+      expect(response.status).toBe(401);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(await response.json()).not.toHaveProperty('token');
+    } finally {
+      demoSignedIn = true;
+    }
+    expect((await fetch(`${base}/demo/token?identity=bob`)).status).toBe(200);
   });
 });
