@@ -223,11 +223,6 @@ export class ClientRegistry {
     }
   }
 
-  /** Whether `client` is registered now. */
-  has(client: TokenClient): boolean {
-    return this.#clients.has(client);
-  }
-
   /** `client`'s registration (its options, and how it took the newest token), if registered. */
   get(client: TokenClient): Registration | undefined {
     return this.#clients.get(client);
@@ -304,14 +299,13 @@ export class ClientRegistry {
         fail(client, clientRejected(name, error));
         continue;
       }
-      if (!thenable) this.mark(client);
       if (thenable) {
         waiting.set(client, name);
         Promise.resolve(result).then(
           () => settle(client),
           (error: unknown) => settle(client, clientRejected(name, error)),
         );
-      }
+      } else this.mark(client);
     }
     if (waiting.size === 0 || !this.#pending.has(end)) {
       end();

@@ -4,7 +4,7 @@
  */
 import { AccessTokenError, attachFindings } from './errors';
 import type { HeldToken } from './refresh';
-import { expiryDeadlines, refreshLeadMs } from './schedule';
+import { refreshLeadMs } from './schedule';
 import { learnServerSkew, type ServerSkew } from './serverSkew';
 import { checkDecodedTimes, decodeWithoutFindings, type DecodedAccessToken } from './token';
 
@@ -66,17 +66,19 @@ export function admitToken(
     held?.serverSkew ?? null,
     (skewMs) => nowMs >= expMs - skewMs - leadMs,
   );
-  const deadlines = expiryDeadlines(expMs, serverSkew.skewMs, aboutToExpireMs);
+  // The token's exp by the local clock.
+  const expiresAtMs = expMs - serverSkew.skewMs;
   // By its own skew, not the learned one: a token minted now by a server whose clock was set
   // back is issued now, never before a token minted while it ran ahead (no stale refusal loop).
   const issuedAtMs = (decoded.issuedAt?.getTime() ?? NaN) - tokenSkewMs;
-  if (held && issuedAtMs < held.issuedAtMs && deadlines.expiresAtMs <= held.expiresAtMs) {
+  if (held && issuedAtMs < held.issuedAtMs && expiresAtMs <= held.expiresAtMs) {
     throw new AccessTokenError('stale', { atMs: decoded.issuedAt!.getTime() });
   }
   return {
     token,
     decoded,
-    ...deadlines,
+    aboutToExpireAtMs: expiresAtMs - aboutToExpireMs,
+    expiresAtMs,
     issuedAtMs,
     serverSkew,
     acceptedAtMs: nowMs,

@@ -9,7 +9,7 @@ import {
 import { EventEmitter } from './emitter';
 import { AccessTokenError } from './errors';
 import { admitToken, type CurrentToken } from './heldToken';
-import { describeInput, hasMethods, readOptions } from './input';
+import { hasMethods, invalidArgument, readOptions } from './input';
 import { resolveOptions, type AccessManagerOptions } from './options';
 import type { RefreshFailure } from './provider';
 import { Refresher } from './refresh';
@@ -281,11 +281,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
   register(client: TokenClient, options: RegisterOptions = {}): () => void {
     if (this.#destroyed) throw new AccessTokenError('destroyed');
     if (!hasMethods(client, ['updateToken'])) {
-      throw new AccessTokenError('invalid-argument', {
-        field: 'client',
-        expected: 'an object with an updateToken(token) method',
-        received: describeInput(client),
-      });
+      throw invalidArgument('client', 'an object with an updateToken(token) method', client);
     }
     this.#clients.add(client, readRegisterOptions(options, client), (name) => {
       // A host outlives its registration only as a no-op. Its SDK's clock rules only for a token

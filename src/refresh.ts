@@ -248,12 +248,11 @@ export class Refresher {
       if (ranOut) controller.abort();
     });
     const startedFrom = this.#startedFrom;
-    const host = this.#host;
     const attempt: SharedAttempt = {
       signal,
       startedFrom,
       fresh: () => {
-        const held = host.held();
+        const held = this.#host.held();
         // Another tab (or the app) brought a fresh token since the refresh began: nothing to
         // fetch; but a manual refresh must replace the token it started from.
         return held && !this.#isDue(held) && (reason !== 'manual' || held !== startedFrom)

@@ -1,26 +1,5 @@
 import { timerDelayMs, type Clock, type TimerHandle } from './clock';
 
-/** The two local moments at which a token's events are due. */
-export interface ExpiryDeadlines {
-  /** When `tokenAboutToExpire` is due, in local milliseconds since the epoch. */
-  aboutToExpireAtMs: number;
-  /** When `tokenExpired` is due, in local milliseconds since the epoch. */
-  expiresAtMs: number;
-}
-
-/**
- * Turns a token's exp (server time) into local deadlines.
- *
- * @param expMs - the token's exp, in milliseconds since the epoch, by the server's clock.
- * @param skewMs - how far the server's clock is ahead of the local one (0 or more).
- * @param aboutToExpireMs - how long before exp the warning is due.
- * @returns the deadlines by the local clock.
- */
-export function expiryDeadlines(expMs: number, skewMs: number, aboutToExpireMs: number): ExpiryDeadlines {
-  const expiresAtMs = expMs - skewMs;
-  return { aboutToExpireAtMs: expiresAtMs - aboutToExpireMs, expiresAtMs };
-}
-
 /**
  * The least time before exp at which the provider is asked, whatever `aboutToExpireMs` is, so
  * the app does not see `tokenExpired` while the provider works; and the least time before exp
