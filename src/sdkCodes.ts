@@ -43,4 +43,3 @@ export const SDK_TOKEN_CODES: Readonly<Record<number, AccessTokenErrorReason | u
   // twilio-sync lib.js SyncClient.updateToken: a 401 UNAUTHORIZED reply from Twilsock.
   51130: undefined, // Updated token was rejected by server (SyncError, status 400)
 };
-
