@@ -2,32 +2,14 @@
 // to the manager: a broken adapter never breaks register() or destroy(), and an SDK's word counts
 // only for the token it holds, while it is registered, and once per token.
 import { describe, expect, it, vi } from 'vitest';
-import { AccessManager, AccessTokenError, type TokenClientHost } from 'access-token-manager';
-import { recordingClient } from './support/clients.js';
+import { AccessManager, AccessTokenError } from 'access-token-manager';
+import { hostedClient, nextToken, recordingClient } from './support/clients.js';
 import { MINUTE, SECOND, fakeClock, settle, useFakeTime } from './support/time.js';
 import { mintToken } from './support/tokens.js';
 
 useFakeTime();
 
-/** A new token, a second later than the last one (two tokens minted in one second are equal). */
-const next = (options: Parameters<typeof mintToken>[0] = {}): string => {
-  vi.advanceTimersByTime(SECOND);
-  return mintToken(options);
-};
-
-/** A client whose attach keeps the host it was given. */
-function hostedClient(options: { requires?: 'voice' } = {}) {
-  const state: { host: TokenClientHost | null } = { host: null };
-  const client = {
-    ...recordingClient(),
-    ...options,
-    attach: (host: TokenClientHost) => {
-      state.host = host;
-      return () => {};
-    },
-  };
-  return { client, state };
-}
+const next = nextToken;
 
 describe(AccessManager, () => {
   describe('register', () => {

@@ -1,37 +1,14 @@
 // A registered SDK whose server refuses the token (host.rejected), and SDK words that come late:
 // the plainest case of each, on the fake clock.
 import { describe, expect, it, vi } from 'vitest';
-import {
-  AccessManager,
-  AccessTokenError,
-  type TokenClientHost,
-  type TokenProviderContext,
-} from 'access-token-manager';
-import { recordingClient } from './support/clients.js';
+import { AccessManager, AccessTokenError, type TokenProviderContext } from 'access-token-manager';
+import { hostedClient, nextToken } from './support/clients.js';
 import { HOUR, MINUTE, SECOND, advance, fakeClock, settle, useFakeTime } from './support/time.js';
 import { mintToken } from './support/tokens.js';
 
 useFakeTime();
 
-/** A new token, a second later than the last one (two tokens minted in one second are equal). */
-const next = (options: Parameters<typeof mintToken>[0] = {}): string => {
-  vi.advanceTimersByTime(SECOND);
-  return mintToken(options);
-};
-
-/** A client whose attach keeps the host it was given. */
-function hostedClient(options: { requires?: 'voice' } = {}) {
-  const state: { host: TokenClientHost | null } = { host: null };
-  const client = {
-    ...recordingClient(),
-    ...options,
-    attach: (host: TokenClientHost) => {
-      state.host = host;
-      return () => {};
-    },
-  };
-  return { client, state };
-}
+const next = nextToken;
 
 /** A manager with a provider that mints a new token, and the logs the tests read. */
 function withProvider(options: ConstructorParameters<typeof AccessManager>[1] = {}) {
