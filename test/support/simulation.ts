@@ -4,7 +4,7 @@
  * its seed, and a timeline of wakes, sleeps and calls run on the fake clock.
  */
 import fc from 'fast-check';
-import { expect, vi } from 'vitest';
+import { vi } from 'vitest';
 import type { AccessManager, TokenProvider } from 'access-token-manager';
 import { craftToken, goodPayload } from './tokens.js';
 import { MINUTE, SECOND, T0 } from './time.js';
@@ -221,20 +221,4 @@ export async function runTimeline(
   }
   const leftMs = endMs - Date.now();
   if (leftMs > 0) await vi.advanceTimersByTimeAsync(leftMs);
-}
-
-/**
- * For a property that fails on today's code because of a known issue fixed on another branch:
- * asserts that fast-check does find a counterexample, and that it fails on the property's own
- * assertion (not on a broken harness). Once the fix is merged this test fails, saying so: turn it
- * into a plain `fc.assert`.
- *
- * @param result - what `fc.check` returned.
- * @param failure - what the property's failed assertion says.
- */
-export function expectKnownCounterexample<T>(result: fc.RunDetails<T>, failure: RegExp): void {
-  if (!result.failed) {
-    throw new Error('The property holds now: the known issue is fixed. Make this test an fc.assert.');
-  }
-  expect(String(result.errorInstance)).toMatch(failure);
 }
