@@ -1,6 +1,6 @@
 // What authorize grants, in the helper libraries' words (serviceSid, incomingAllow…), checked and
 // written as the platform reads it (service_sid, incoming.allow…), in the order the app gave.
-import { AccessTokenError } from 'access-token-manager';
+import { AccessTokenError, GRANT_NAMES } from 'access-token-manager';
 import { describeValue, invalidServerOption, isPlainObject, readProperty } from './invalid';
 
 /**
@@ -176,13 +176,14 @@ const writeVideo: Writer = (options, field) =>
     ],
   ]);
 
-// Each grant name the app may use: the claim key the platform reads, and how to write it.
+// Each grant name the app may use: the claim key the platform reads (from the core's one table of
+// grant names, where the SDKs' names map to their keys), and how to write it.
 const GRANTS: Record<string, [key: string, write: Writer]> = {
-  conversations: ['chat', writeChat],
-  chat: ['chat', writeChat],
-  voice: ['voice', writeVoice],
-  sync: ['data_sync', writeSync],
-  video: ['video', writeVideo],
+  conversations: [GRANT_NAMES.conversations, writeChat],
+  chat: [GRANT_NAMES.chat, writeChat],
+  voice: [GRANT_NAMES.voice, writeVoice],
+  sync: [GRANT_NAMES.sync, writeSync],
+  video: [GRANT_NAMES.video, writeVideo],
 };
 
 /**
