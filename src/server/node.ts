@@ -17,8 +17,8 @@ export interface NodeIncomingRequest {
   originalUrl?: string | undefined;
   /** The headers, names in lower case. */
   headers: Record<string, string | string[] | undefined>;
-  /** The socket: `encrypted` when it is TLS. */
-  socket?: { encrypted?: boolean } | null | undefined;
+  /** The socket: a TLS socket has `encrypted: true`. */
+  socket?: object | null | undefined;
 }
 
 /**
@@ -84,7 +84,7 @@ function requestUrl(req: NodeIncomingRequest, trustProxy: boolean): URL {
   const scheme =
     forwardedProto === 'https' || forwardedProto === 'http'
       ? forwardedProto
-      : req.socket?.encrypted === true
+      : (req.socket as { encrypted?: unknown } | null | undefined)?.encrypted === true
         ? 'https'
         : 'http';
   const forwardedHost = trustProxy ? first(req.headers['x-forwarded-host']) : undefined;
