@@ -290,18 +290,15 @@ export function toGrantsClaim(identity: string, grants: unknown, field: string):
 
 // What an identity must be, by the platform rule it breaks.
 const IDENTITY_EXPECTED: Record<IdentityRule, string> = {
-  'control-character': 'text without control characters (tabs, line breaks, NUL…)',
-  'lone-surrogate': 'well-formed text (no half of a UTF-16 surrogate pair)',
-  'bidi-mark': 'text without bidirectional marks (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069)',
-  'voice-characters':
-    'letters, digits and underscores only with a Voice grant (a user id, the same for every SDK)',
+  'control-character': 'without control characters',
+  'lone-surrogate': 'well-formed text (no lone surrogate)',
+  'bidi-mark': 'without bidirectional marks',
+  'voice-characters': 'letters, digits and underscores only with a Voice grant',
 };
 
-/** A character for an error message: printable ASCII quoted, anything else as its code point. */
+/** A character for an error message, as its code point: U+000A, U+202E. */
 const showCharacter = (character: string): string =>
-  /^[\x21-\x7e]$/.test(character)
-    ? JSON.stringify(character)
-    : `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+  `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 
 /**
  * @internal Refuses an identity the client or an SDK would refuse, by the core's identity rules:

@@ -32,14 +32,14 @@ const METHODS: readonly string[] = TOKEN_METHODS;
 const TIMED_OUT = Symbol('timed out');
 
 /**
- * Every answer: JSON (or nothing for 204), never stored by a browser, a CDN or a proxy (a token is
+ * Every answer: JSON (or nothing for a preflight), never stored by a browser, a CDN or a proxy (a token is
  * per user), never sniffed as another type than it says.
  */
 function answer(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(status === 204 ? null : JSON.stringify(body), {
+  return new Response(body === null ? null : JSON.stringify(body), {
     status,
     headers: {
-      ...(status === 204 ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+      ...(body === null ? {} : { 'content-type': 'application/json; charset=utf-8' }),
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
       ...headers,
@@ -51,7 +51,7 @@ function answer(status: number, body: unknown, headers: Record<string, string> =
 const tooLong = (what: string, characters: number) =>
   invalidServerOption(
     'authorize()',
-    `an identity and grants that make a token of at most ${MAX_TOKEN_LENGTH} characters, the longest the client takes`,
+    `what makes a token of at most ${MAX_TOKEN_LENGTH} characters, the longest the client takes`,
     `${what} of ${characters} characters`,
   );
 
@@ -184,19 +184,9 @@ export function createTokenHandler<Context = unknown>(
       return answer(500, { error: 'The token server failed; its logs have the cause.' });
     }
     if (result === TIMED_OUT) {
-      report(
-        invalidServerOption(
-          'authorize()',
-          `a promise that settles within authorizeTimeoutMs (${authorizeTimeoutMs} ms)`,
-          `one still pending after ${authorizeTimeoutMs} ms (answered 503)`,
-        ),
-        request,
-      );
-      return answer(
-        503,
-        { error: 'The session lookup did not answer in time; try again.' },
-        { 'retry-after': '1' },
-      );
+      const expected = `settled within authorizeTimeoutMs (${authorizeTimeoutMs} ms)`;
+      report(invalidServerOption('authorize()', expected, 'a promise still pending: answered 503'), request);
+      return answer(503, { error: 'Try again.' }, { 'retry-after': '1' });
     }
     // Any falsy answer is nobody signed in: a session lookup's undefined, false or '' included.
     if (!result) return answer(401, { error: 'Not signed in.' });
@@ -218,12 +208,9 @@ export function createTokenHandler<Context = unknown>(
 
   return async function handleTokenRequest(request: Request, context?: Context): Promise<Response> {
     if (cors === null) return respond(request, context as Context);
-    const { headers, preflight, allowed } = await cors(request);
-    if (preflight) {
-      return allowed
-        ? answer(204, null, headers)
-        : answer(403, { error: 'This origin may not call the token route.' }, headers);
-    }
+    const { headers, preflight } = await cors(request);
+    // A preflight from an origin not allowed: 403, without a CORS header the browser could use.
+    if (preflight) return answer(headers['access-control-allow-origin'] ? 204 : 403, null, headers);
     const response = await respond(request, context as Context);
     for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
     return response;

@@ -81,14 +81,14 @@ describe(createTokenHandler, () => {
 
   describe('what the client would refuse, refused per request (500, the rule in onError, never 200)', () => {
     it.each([
-      ['a line break', 'alice\nbob', chat, 'control characters', 'U+000A'],
-      ['NUL', 'alice\u0000', chat, 'control characters', 'U+0000'],
-      ['a C1 control', 'alice\u0085', chat, 'control characters', 'U+0085'],
-      ['a lone surrogate', 'alice\ud800', chat, 'no half of a UTF-16 surrogate pair', 'U+D800'],
-      ['a right-to-left override', 'alice\u202egnp.exe', chat, 'bidirectional marks', 'U+202E'],
-      ['a left-to-right mark', '\u200ealice', chat, 'bidirectional marks', 'U+200E'],
+      ['a line break', 'alice\nbob', chat, 'without control characters', 'U+000A'],
+      ['NUL', 'alice\u0000', chat, 'without control characters', 'U+0000'],
+      ['a C1 control', 'alice\u0085', chat, 'without control characters', 'U+0085'],
+      ['a lone surrogate', 'alice\ud800', chat, 'no lone surrogate', 'U+D800'],
+      ['a right-to-left override', 'alice\u202egnp.exe', chat, 'without bidirectional marks', 'U+202E'],
+      ['a left-to-right mark', '\u200ealice', chat, 'without bidirectional marks', 'U+200E'],
       ['a space, with Voice', 'alice smith', voice, 'letters, digits and underscores only', 'U+0020'],
-      ['an @, with Voice', 'alice@example.com', voice, 'letters, digits and underscores only', '"@"'],
+      ['an @, with Voice', 'alice@example.com', voice, 'letters, digits and underscores only', 'U+0040'],
     ])('an identity with %s', async (_name, identity, grants, rule, shown) => {
       const { handler, reported } = handlerReturning({ identity, grants });
 
