@@ -24,7 +24,7 @@ export {
   NOT_BEFORE_TOLERANCE_MS,
   SID_PREFIXES,
 } from './rules';
-export type { IdentityRule } from './rules';
+export type { IdentityFault, IdentityRule } from './rules';
 export type {
   AccessTokenGrants,
   AccessTokenHeader,

@@ -71,6 +71,17 @@ export const MAX_TOKEN_LENGTH = 16_384;
  */
 export type IdentityRule = 'control-character' | 'lone-surrogate' | 'bidi-mark' | 'voice-characters';
 
+/**
+ * The first rule an identity breaks, and the characters that break it.
+ * @example const fault: IdentityFault = { rule: 'bidi-mark', characters: ['\u202E'] };
+ */
+export interface IdentityFault {
+  /** The rule broken. */
+  rule: IdentityRule;
+  /** The characters that break it, each once, at most 5. */
+  characters: string[];
+}
+
 // In order: the first rule an identity breaks is the one named.
 const IDENTITY_RULES: Record<IdentityRule, RegExp> = {
   // eslint-disable-next-line no-control-regex -- control characters are what this rule finds
@@ -95,10 +106,7 @@ export const charactersBreaking = (identity: string, rule: IdentityRule): string
  * @returns the rule and the characters, or `null`.
  * @example findIdentityFault('ali\u202Ece', false) // { rule: 'bidi-mark', characters: ['\u202E'] }
  */
-export function findIdentityFault(
-  identity: string,
-  voice: boolean,
-): { rule: IdentityRule; characters: string[] } | null {
+export function findIdentityFault(identity: string, voice: boolean): IdentityFault | null {
   for (const rule of Object.keys(IDENTITY_RULES) as IdentityRule[]) {
     if (rule === 'voice-characters' && !voice) break;
     const characters = charactersBreaking(identity, rule);
