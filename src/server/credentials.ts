@@ -10,7 +10,8 @@ export interface Credentials {
   apiKeySecret: string;
 }
 
-// A SID of any kind: two capital letters and 32 hex digits. A secret of this shape is a SID pasted in its place.
+// A SID of any kind: two capital letters and 32 hex digits. A secret of this shape is a SID
+// pasted in its place.
 const looksLikeSid = (value: string): boolean => /^[A-Z]{2}/.test(value) && isSid(value, value.slice(0, 2));
 // An API key's secret, as the Console and the REST API show it once, when the key is created.
 const SECRET_LENGTH = 32;

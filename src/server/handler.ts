@@ -32,8 +32,8 @@ const METHODS: readonly string[] = TOKEN_METHODS;
 const TIMED_OUT = Symbol('timed out');
 
 /**
- * Every answer: JSON (or nothing for a preflight), never stored by a browser, a CDN or a proxy (a token is
- * per user), never sniffed as another type than it says.
+ * Every answer: JSON (or nothing, for a preflight), never stored by a browser, a CDN or a proxy
+ * (a token is per user), never sniffed as another type than it says.
  */
 function answer(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(body === null ? null : JSON.stringify(body), {
@@ -100,11 +100,12 @@ function readAuthorization(result: unknown, defaultTtlSeconds: number) {
  *
  * The options are checked here, once, so a wrong credential fails when the app starts: the two
  * SIDs (`AC…`, `SK…`; swapped, they are named as such), the secret's shape (never quoted), and
- * `ttl` in seconds, 180 to 86400 (a ttl in milliseconds is named as such), `cors`. The identity comes
- * only from `authorize`: the handler never reads the query string or the body.
+ * `ttl` in seconds, 180 to 86400 (a ttl in milliseconds is named as such), `cors`. The identity
+ * comes only from `authorize`: the handler never reads the query string or the body.
  *
  * Tokens are signed HS256 with `jose` (Web Crypto), with the claims the `twilio` helper library
- * writes, so it runs in Node 18+, Deno, Bun, Cloudflare Workers and edge runtimes alike; `toNodeHandler` adapts it to `node:http`, Express and Fastify.
+ * writes, so it runs in Node 18+, Deno, Bun, Cloudflare Workers and edge runtimes alike;
+ * `toNodeHandler` adapts it to `node:http`, Express and Fastify.
  *
  * @param options - the credentials, `ttl`, `authorize`, `authorizeTimeoutMs`, `cors` and `onError`.
  * @returns the handler.
