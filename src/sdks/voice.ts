@@ -43,10 +43,9 @@ const isTokenFault = (code: number): boolean => Object.hasOwn(SDK_TOKEN_CODES, c
  * `tokenProvider` the manager refreshes, once however many SDKs warn; the Device keeps the timer of
  * a token it no longer holds, and the manager ignores a warning that finds the current token with
  * more life left than a warning allows), `error` (a refused token: any code of the core's
- * `SDK_TOKEN_CODES`: 20101-20107, 20151, 20157, 31102, 31201, 31202, 31204, 31205, 31207, 51007,
- * reported
- * once as `tokenError` with the Device's error as `cause`, and with a `tokenProvider` a new token
- * is fetched; the Device reports 31202 and 31207 as such only with its
+ * `SDK_TOKEN_CODES`, Voice's being 20101-20107, 20151, 20157, 31102, 31201, 31202, 31204, 31205,
+ * 31207 and 51007; reported once as `tokenError` with the Device's error as `cause`, and with a
+ * `tokenProvider` a new token is fetched; the Device reports 31202 and 31207 as such only with its
  * option `enableImprovedSignalingErrorPrecision`, else as 53000, which tells no token fault) and
  * `destroyed` (it unregisters itself; a destroyed Device is never handed a token).
  *
