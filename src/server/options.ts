@@ -36,10 +36,14 @@ export interface TokenAuthorization {
  */
 export type AuthorizeResult = TokenAuthorization | null | undefined | false | '' | 0;
 
-/** The methods the token route answers. */
+/** @internal The methods the token route answers. */
 export const TOKEN_METHODS = ['GET', 'POST'] as const;
 
-/** How long `authorize` may take before the request is answered 503, in milliseconds, by default. */
+/**
+ * How long `authorize` may take before the request is answered 503, in milliseconds, by default
+ * (10 s): a session store that hangs then costs a request that long at most.
+ * @example createTokenHandler({ ...options, authorizeTimeoutMs: DEFAULT_AUTHORIZE_TIMEOUT_MS / 2 });
+ */
 export const DEFAULT_AUTHORIZE_TIMEOUT_MS = 10_000;
 
 /**
