@@ -62,6 +62,7 @@ declare const SID_PREFIXES: {
 declare const isSid: (value: unknown, prefix: string) => value is string;
 declare const MIN_TOKEN_LIFETIME_SECONDS = 180;
 declare const MAX_TOKEN_LIFETIME_SECONDS = 86400;
+declare const isTtlInMilliseconds: (seconds: number) => boolean;
 declare const NOT_BEFORE_TOLERANCE_MS = 60000;
 declare const MAX_TOKEN_LENGTH = 16384;
 type IdentityRule = 'control-character' | 'lone-surrogate' | 'bidi-mark' | 'voice-characters';
@@ -70,5 +71,5 @@ interface IdentityFault {
     characters: string[];
 }
 declare function findIdentityFault(identity: string, voice: boolean): IdentityFault | null;
-export { AccessTokenError as A, MAX_TOKEN_LENGTH as M, NOT_BEFORE_TOLERANCE_MS as N, SID_PREFIXES as S, GRANT_NAMES as c, MAX_TOKEN_LIFETIME_SECONDS as f, MIN_TOKEN_LIFETIME_SECONDS as g, describeReason as i, findIdentityFault as j, formatDuration as k, isSid as l };
+export { AccessTokenError as A, MAX_TOKEN_LENGTH as M, NOT_BEFORE_TOLERANCE_MS as N, SID_PREFIXES as S, GRANT_NAMES as c, MAX_TOKEN_LIFETIME_SECONDS as f, MIN_TOKEN_LIFETIME_SECONDS as g, describeReason as i, findIdentityFault as j, formatDuration as k, isSid as l, isTtlInMilliseconds as m };
 export type { GrantName as G, IdentityFault as I, RequiredGrant as R, AccessTokenErrorReason as a, AccessTokenErrorFacts as b, GrantKey as d, IdentityRule as e, ReasonDescription as h };

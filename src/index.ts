@@ -18,6 +18,7 @@ export { checkAccessTokenTimes, decodeAccessToken, describeInput } from './token
 export {
   findIdentityFault,
   isSid,
+  isTtlInMilliseconds,
   MAX_TOKEN_LENGTH,
   MAX_TOKEN_LIFETIME_SECONDS,
   MIN_TOKEN_LIFETIME_SECONDS,

@@ -46,6 +46,17 @@ export const MIN_TOKEN_LIFETIME_SECONDS = 180;
  */
 export const MAX_TOKEN_LIFETIME_SECONDS = 86_400;
 /**
+ * Whether a lifetime in seconds over 24 h is a ttl given in milliseconds: a whole number of
+ * thousands that is 1 min to 24 h once divided by 1000 (3 600 000 for an hour). 172 800 (48 h in
+ * seconds) is a lifetime too long, not a unit mistake.
+ * @param seconds - the lifetime, read as seconds.
+ * @returns whether it reads as milliseconds.
+ * @example isTtlInMilliseconds(3_600_000) // true
+ */
+export const isTtlInMilliseconds = (seconds: number): boolean =>
+  seconds % 1000 === 0 && seconds >= 60_000 && seconds <= MAX_TOKEN_LIFETIME_SECONDS * 1000;
+
+/**
  * How far in the future `nbf` may be before the token counts as not yet valid, in milliseconds.
  * @example const early = notBeforeMs - Date.now() > NOT_BEFORE_TOLERANCE_MS;
  */

@@ -3,7 +3,13 @@ import { AccessTokenError, attachFindings } from './errors';
 import type { AccessTokenErrorFacts, AccessTokenErrorReason } from './errors';
 import type { GrantName } from './grants';
 import { describeInput, invalidArgument, readOptions } from './input';
-import { isSid, MAX_TOKEN_LENGTH, MAX_TOKEN_LIFETIME_SECONDS, NOT_BEFORE_TOLERANCE_MS } from './rules';
+import {
+  isSid,
+  isTtlInMilliseconds,
+  MAX_TOKEN_LENGTH,
+  MAX_TOKEN_LIFETIME_SECONDS,
+  NOT_BEFORE_TOLERANCE_MS,
+} from './rules';
 
 export { describeInput } from './input';
 
@@ -134,13 +140,7 @@ function guessLifetimeUnitMistake(
   lifetimeSeconds: number,
 ): 'exp-in-ms' | 'ttl-in-ms' | undefined {
   if (exp > EXP_IN_MS_THRESHOLD) return 'exp-in-ms';
-  // A ttl given in milliseconds is a whole number of seconds times 1000 (3_600_000 for an hour);
-  // a lifetime like 172800 (48 h in seconds) is a lifetime too long, not a unit mistake.
-  const asSeconds = lifetimeSeconds / 1000;
-  if (lifetimeSeconds % 1000 === 0 && asSeconds >= 60 && asSeconds <= MAX_TOKEN_LIFETIME_SECONDS) {
-    return 'ttl-in-ms';
-  }
-  return undefined;
+  return isTtlInMilliseconds(lifetimeSeconds) ? 'ttl-in-ms' : undefined;
 }
 
 /** The dates {@link checkAccessTokenTimes} reads, or `invalid-argument` when they are not dates. */

@@ -1,6 +1,7 @@
 // A token's lifetime, in seconds: the platform's bounds, and the unit mistake behind most errors.
 import {
   AccessTokenError,
+  isTtlInMilliseconds,
   MAX_TOKEN_LIFETIME_SECONDS,
   MIN_TOKEN_LIFETIME_SECONDS,
 } from 'access-token-manager';
@@ -26,13 +27,11 @@ export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
  */
 export function checkTtlSeconds(value: unknown, field: string): number {
   if (typeof value === 'number' && Number.isInteger(value) && value > MAX_TOKEN_LIFETIME_SECONDS) {
-    const asSeconds = value / 1000;
-    const looksLikeMs = value % 1000 === 0 && asSeconds >= 60 && asSeconds <= MAX_TOKEN_LIFETIME_SECONDS;
     throw new AccessTokenError('ttl-too-long', {
       field,
       seconds: value,
       expected: `at most ${MAX_TOKEN_LIFETIME_SECONDS} (24 h)`,
-      unit: looksLikeMs ? 'ttl-in-ms' : undefined,
+      unit: isTtlInMilliseconds(value) ? 'ttl-in-ms' : undefined,
     });
   }
   if (typeof value !== 'number' || !Number.isInteger(value) || value < MIN_TOKEN_TTL_SECONDS) {
