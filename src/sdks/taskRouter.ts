@@ -52,7 +52,8 @@ const isTokenFault = (error: TaskRouterError): boolean => {
  * lifetime its server sends and re-armed with that lifetime at each `updateToken`, fires 5 s
  * before the end: with a `tokenProvider` the manager refreshes, once however many SDKs warn; a
  * word that finds the current token with more than a minute left is about a token already
- * replaced, and ignored) and `error` (a refused token, a Twilio code 201xx or the SDK's
+ * replaced, and ignored: so is the one a Worker made with `useGraphQL` fires right after each
+ * `updateToken`, as its signaling never learns the lifetime) and `error` (a refused token, a Twilio code 201xx or the SDK's
  * `INVALID_TOKEN` or `TOKEN_EXPIRED`: reported once as `tokenError`, with the Worker's error as
  * `cause`, and with a `tokenProvider` a new token is fetched; its other errors are the app's to
  * handle). As the adapter listens to `'error'`, the Worker no longer throws an error it emits

@@ -149,6 +149,27 @@ describe('taskRouter(worker)', () => {
     manager.destroy();
   });
 
+  it('ignores the tokenExpired a GraphQL-signaling Worker fires at once after each updateToken', async () => {
+    // With useGraphQL its signaling never learns the token lifetime, so its timer is armed with
+    // NaN - 5000 ms at each updateToken: it fires at once, about a token with an hour left.
+    const calls: string[] = [];
+    const { manager } = setUp({
+      tokenProvider: ({ reason }) => {
+        calls.push(reason);
+        return nextToken();
+      },
+    });
+    const worker = new FakeWorker(manager.token!, NaN);
+    manager.register(taskRouter(worker));
+
+    for (let i = 0; i < 3; i++) await manager.refresh();
+    await advance(MINUTE);
+
+    expect(calls).toEqual(['manual', 'manual', 'manual']);
+    expect(manager.isExpired).toBe(false);
+    manager.destroy();
+  });
+
   it.each([
     ['a server error with a 201xx code', { code: 20101 }, 20101],
     ["the SDK's INVALID_TOKEN", { name: 'INVALID_TOKEN' }, undefined],
