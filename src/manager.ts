@@ -48,8 +48,9 @@ export interface AccessManagerEvents {
    */
   tokenError: [error: AccessTokenError, manager: AccessManager];
   /**
-   * twilio-common's name for `tokenError`; fires right after it, with the same error. Unlike a
-   * Node `EventEmitter`'s `'error'`, it throws nothing when no listener is added.
+   * twilio-common's name for `tokenError`; fires right after it, with the same error (after the
+   * `tokenUpdated` of a token a `tokenError` listener gives at once). Unlike a Node
+   * `EventEmitter`'s `'error'`, it throws nothing when no listener is added.
    */
   error: [error: AccessTokenError, manager: AccessManager];
   /**

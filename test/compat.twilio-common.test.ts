@@ -66,6 +66,24 @@ describe(AccessManager, () => {
       manager.destroy();
     });
 
+    it('comes after the tokenUpdated of a token a tokenError listener gives at once', async () => {
+      const first = mintToken();
+      const manager = new AccessManager(first);
+      await settle();
+      const heard = record(manager);
+      const next = mintAt(1_000);
+      manager.once('tokenError', (_error, m) => void m.updateToken(next));
+
+      await manager.updateToken('not a token').catch(() => {});
+
+      expect(heard).toEqual([
+        ['tokenError', first],
+        ['tokenUpdated', next],
+        ['error', next],
+      ]);
+      manager.destroy();
+    });
+
     it('throws nothing when no listener is added (unlike a Node EventEmitter)', async () => {
       const manager = new AccessManager(mintToken());
 
