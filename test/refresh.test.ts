@@ -650,7 +650,7 @@ describe(AccessManager, () => {
         expect(manager.isExpired).toBe(false);
         expect(conversations.tokens).toEqual([manager.token]);
         expect(voice.tokens).toEqual([manager.token]);
-        expect(events.count('tokenUpdated')).toBe(1);
+        expect(events.count('tokenUpdated')).toBe(2); // the constructor's token (a tick after `new`), then this one
         expect(events.count('tokenExpired')).toBe(1);
 
         // The new token is kept alive like the first.
