@@ -2,6 +2,8 @@
 import { finding, ON_CLIENT, ON_SERVER, quote } from './finding';
 import type { Finding } from './finding';
 import { isRecord } from '../token';
+import { describeKeys } from '../input';
+import { htmlTitle } from '../printable';
 
 /** The token found in the input, and the findings about how it was wrapped. */
 export interface UnwrappedInput {
@@ -64,7 +66,7 @@ const bearer = (): Finding =>
   );
 
 function html(text: string): Finding {
-  const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(text)?.[1]?.trim();
+  const title = htmlTitle(text);
   return finding(
     'error',
     'html-instead-of-token',
@@ -87,9 +89,7 @@ function json(value: Record<string, unknown> | unknown[]): Finding {
       INVALID,
     );
   }
-  const keys = Array.isArray(value)
-    ? 'an array'
-    : `keys ${Object.keys(value).slice(0, 5).join(', ') || 'none'}`;
+  const keys = Array.isArray(value) ? 'an array' : describeKeys(Object.keys(value));
   return finding(
     'error',
     'json-instead-of-token',
