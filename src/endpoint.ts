@@ -212,7 +212,7 @@ export function fromEndpoint(
     }
     if (tooLarge) {
       throw new AccessTokenError('endpoint-no-token', {
-        received: `a body over ${MAX_BODY_BYTES / 1024} KiB, longer than any token (the rest was not read)`,
+        received: `more than ${MAX_BODY_BYTES / 1024} KiB, longer than any token`,
       });
     }
     let value: unknown = body;

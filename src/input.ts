@@ -14,11 +14,7 @@ import { printable } from './printable';
  * @example describeKeys(['error', 'eyJhbGciOiJIUzI1NiJ9.eyJ…']) // 'keys error and 1 more'
  */
 export function describeKeys(keys: readonly string[]): string {
-  const shown: string[] = [];
-  for (const key of keys) {
-    const quotable = shown.length < 5 ? printable(key) : undefined;
-    if (quotable !== undefined) shown.push(quotable);
-  }
+  const shown = keys.map(printable).filter(Boolean).slice(0, 5);
   const more = keys.length - shown.length;
   if (shown.length === 0) return `${more} key${more === 1 ? '' : 's'}`;
   return `keys ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;

@@ -54,6 +54,7 @@ const IN_TEXT = [/\bcode\W{0,3}(\d{5})\b/i, /\((\d{5})\)/, /(?<![\w.])(\d{5})(?!
  */
 function holdsJwt(text: string): boolean {
   for (const [run] of text.matchAll(/[\w.-]+/g)) {
+    if (!run.includes('eyJ')) continue;
     const parts = run.split('.');
     for (let index = 0; index + 2 < parts.length; index += 1) {
       // eyJ and at least one character after it, then a part that is not empty, then a dot.

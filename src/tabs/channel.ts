@@ -22,21 +22,6 @@ const ignore = (): void => {};
 const MAX_PEER_RETRY_WAIT_MS = 5 * 60_000;
 
 /**
- * The message if it is one of the protocol's, from a peer: anything else another script of the
- * origin posts on the channel (junk, a message of another version) is ignored.
- */
-function readMessage(data: unknown): (TabMessage & { from: string }) | undefined {
-  if (typeof data !== 'object' || data === null) return undefined;
-  const message = data as Partial<Record<'type' | 'from' | 'token' | 'retryAtMs', unknown>>;
-  if (typeof message.from !== 'string') return undefined;
-  const wellFormed =
-    message.type === 'request' ||
-    (message.type === 'token' && (message.token === null || typeof message.token === 'string')) ||
-    (message.type === 'failed' && typeof message.retryAtMs === 'number');
-  return wellFormed ? (message as TabMessage & { from: string }) : undefined;
-}
-
-/**
  * One manager's end of the channel and locks of a share key. Each manager also holds a presence
  * lock of its own (`access-token-manager-tab:<key length>:<key>:<id>`) while it is open, so a
  * tab knows which peers exist by listing the locks (`navigator.locks.query()`) instead of
@@ -81,21 +66,23 @@ export class TabChannel {
     // The channel opens before the presence lock is asked for: a peer that sees this manager's
     // presence can ask it at once, and gets an answer.
     this.#channel = new BroadcastChannel(this.#lockName);
+    // Anything else another script of the origin posts on the channel (junk, a message of
+    // another version) is ignored: each kind of message is read only with the fields it needs.
     this.#channel.onmessage = ({ data }: MessageEvent<unknown>) => {
-      const message = readMessage(data);
-      if (message?.type === 'token') {
-        // A token that is no token at all is junk: no answer, no reason to stop waiting.
-        if (message.token !== null && !onToken(message.token)) return;
-        // A tab succeeded: nobody is waiting to retry any more.
-        if (message.token !== null) this.#peerRetryAtMs = -Infinity;
-        this.#heard(message.from);
-      } else if (message?.type === 'request') {
+      const { type, from, token, retryAtMs } = (data ?? {}) as Partial<Record<string, unknown>>;
+      if (typeof from !== 'string') return;
+      if (type === 'token' && (token === null || (typeof token === 'string' && onToken(token)))) {
+        // A tab succeeded: nobody is waiting to retry any more. (A token that does not even
+        // decode is junk: no answer, and no reason to stop waiting.)
+        if (token !== null) this.#peerRetryAtMs = -Infinity;
+        this.#heard(from);
+      } else if (type === 'request') {
         const held = host.held();
         // Always answer, even with nothing: the asker then stops waiting for this tab at once.
         this.publish(held && host.clock.now() < held.expiresAtMs ? held.token : null);
-      } else if (message?.type === 'failed') {
+      } else if (type === 'failed' && typeof retryAtMs === 'number') {
         // NaN and a time past ask for no wait; a far future (Infinity) for the longest a peer may.
-        const untilMs = Math.min(message.retryAtMs, host.clock.now() + MAX_PEER_RETRY_WAIT_MS);
+        const untilMs = Math.min(retryAtMs, host.clock.now() + MAX_PEER_RETRY_WAIT_MS);
         if (untilMs > this.#peerRetryAtMs) this.#peerRetryAtMs = untilMs;
       }
     };
