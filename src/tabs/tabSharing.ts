@@ -8,6 +8,7 @@ import {
   decodeAccessToken,
   describeInput,
   type DecodedAccessToken,
+  MAX_TOKEN_LENGTH,
   type SharedAttempt,
   type SharedRefresh,
   type SharedToken,
@@ -100,6 +101,8 @@ class TabRefresh implements SharedRefresh {
 
 /** The token another tab sent, decoded; `undefined` when it does not even decode. */
 function decodeBroadcast(token: string): DecodedAccessToken | undefined {
+  // Refused before decoding, without the findings `/inspect` would make of a long text.
+  if (token.length > MAX_TOKEN_LENGTH) return undefined;
   try {
     return decodeAccessToken(token, { nowMs: false });
   } catch {
