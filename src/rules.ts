@@ -93,21 +93,24 @@ export interface IdentityFault {
   characters: string[];
 }
 
+/** @internal Characters the Voice SDK refuses in an identity: all but ASCII letters, digits and `_`. */
+export const VOICE_REFUSED_CHARACTERS = /[^A-Za-z0-9_]/gu;
+
 // In order: the first rule an identity breaks is the one named.
 const IDENTITY_RULES: Record<IdentityRule, RegExp> = {
   // eslint-disable-next-line no-control-regex -- control characters are what this rule finds
   'control-character': /[\u0000-\u001f\u007f-\u009f]/gu,
   'lone-surrogate': /[\ud800-\udfff]/gu,
   'bidi-mark': /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu,
-  'voice-characters': /[^A-Za-z0-9_]/gu,
+  'voice-characters': VOICE_REFUSED_CHARACTERS,
 };
 
 /**
- * @internal The characters of `identity` that break `rule`, each once, at most 5.
- * @example charactersBreaking('a b.c', 'voice-characters') // [' ', '.']
+ * @internal The characters of `identity` that `pattern` (a global rule) finds, each once, at most 5.
+ * @example charactersBreaking('a b.c', VOICE_REFUSED_CHARACTERS) // [' ', '.']
  */
-export const charactersBreaking = (identity: string, rule: IdentityRule): string[] =>
-  [...new Set(identity.match(IDENTITY_RULES[rule]))].slice(0, 5);
+export const charactersBreaking = (identity: string, pattern: RegExp): string[] =>
+  [...new Set(identity.match(pattern))].slice(0, 5);
 
 /**
  * The first rule of the platform an identity breaks, with the characters that break it (at most 5,
@@ -120,7 +123,7 @@ export const charactersBreaking = (identity: string, rule: IdentityRule): string
 export function findIdentityFault(identity: string, voice: boolean): IdentityFault | null {
   for (const rule of Object.keys(IDENTITY_RULES) as IdentityRule[]) {
     if (rule === 'voice-characters' && !voice) break;
-    const characters = charactersBreaking(identity, rule);
+    const characters = charactersBreaking(identity, IDENTITY_RULES[rule]);
     if (characters.length > 0) return { rule, characters };
   }
   return null;

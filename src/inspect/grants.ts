@@ -3,7 +3,7 @@ import { coreFinding, finding, ON_SERVER, quote } from './finding';
 import type { Finding } from './finding';
 import { GRANT_NAMES } from '../grants';
 import type { GrantKey } from '../grants';
-import { charactersBreaking } from '../rules';
+import { charactersBreaking, VOICE_REFUSED_CHARACTERS } from '../rules';
 import { isRecord } from '../token';
 
 /**
@@ -105,7 +105,7 @@ function checkIdentity(
       finding('error', 'no-identity', `The token has no identity, which the ${labels} needs.`, mint, 20106),
     ];
   }
-  const refused = charactersBreaking(identity, 'voice-characters');
+  const refused = charactersBreaking(identity, VOICE_REFUSED_CHARACTERS);
   if (refused.length === 0 || !('voice' in grants || sdks.includes('voice'))) return [];
   const characters = refused.map((character) => JSON.stringify(character));
   const message =
