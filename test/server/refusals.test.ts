@@ -1,7 +1,9 @@
 // The handler never mints what its client refuses (#23 item 5), never answers 500 for a signed-out
 // user (#23 item 4), answers 503 when authorize never settles, and marks every answer nosniff.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AccessTokenError, decodeAccessToken, MAX_TOKEN_LENGTH } from 'access-token-manager';
+import { inspectAccessToken } from 'access-token-manager/inspect';
 import { createTokenHandler, type TokenGrants } from 'access-token-manager/server';
 import { CONVERSATIONS_SERVICE_SID, TWIML_APP_SID, options, tokenRequest } from './support.js';
 
@@ -177,6 +179,42 @@ describe(createTokenHandler, () => {
       expect((await handler(tokenRequest())).status).toBe(500);
       expect(reported[0]).toMatchObject({ facts: { field: `authorize().grants.taskRouter.${key}` } });
       expect((reported[0] as AccessTokenError).message).toContain(rule);
+    });
+  });
+
+  describe('the server and its client, by one table of rules (property)', () => {
+    it('a 200 carries a token decodeAccessToken takes and the doctor finds no error in; else no token', async () => {
+      const identity = fc.oneof(
+        fc.string({ unit: 'grapheme', maxLength: 24 }),
+        fc.string({ unit: 'binary', maxLength: 24 }),
+        fc.string({
+          unit: fc.constantFrom('\u202e', '\u200f', '\u0007', '\ud800', 'a', '_', ' '),
+          maxLength: 8,
+        }),
+        fc.integer({ min: 1, max: 14_000 }).map((length) => 'a'.repeat(length)),
+      );
+      const withVoice = fc.boolean();
+      const ttl = fc.oneof(fc.integer({ min: -10, max: 90_000 }), fc.constantFrom(180, 86_400, 86_401, 179));
+      await fc.assert(
+        fc.asyncProperty(identity, withVoice, ttl, async (name, voiceGrant, seconds) => {
+          const grants: TokenGrants = voiceGrant ? voice : chat;
+          const { handler, reported } = handlerReturning({ identity: name, grants, ttl: seconds });
+
+          const response = await handler(tokenRequest());
+          const body = (await response.json()) as { token?: string };
+
+          if (response.status === 200) {
+            expect(() => decodeAccessToken(body.token)).not.toThrow();
+            const report = inspectAccessToken(body.token, { forSdk: voiceGrant ? 'voice' : 'conversations' });
+            expect(report.findings.filter((finding) => finding.severity === 'error')).toEqual([]);
+          } else {
+            expect([401, 500]).toContain(response.status);
+            expect(body).not.toHaveProperty('token');
+            if (response.status === 500) expect(reported[0]).toBeInstanceOf(AccessTokenError);
+          }
+        }),
+        { numRuns: 200 },
+      );
     });
   });
 });
