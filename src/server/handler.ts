@@ -103,7 +103,7 @@ function readAuthorization(result: unknown, defaultTtlSeconds: number) {
  * `ttl` in seconds, 180 to 86400 (a ttl in milliseconds is named as such), `cors`. The identity
  * comes only from `authorize`: the handler never reads the query string or the body.
  *
- * Tokens are signed HS256 with `jose` (Web Crypto), with the claims the `twilio` helper library
+ * Tokens are signed HS256 with Web Crypto, with the claims the `twilio` helper library
  * writes, so it runs in Node 18+, Deno, Bun, Cloudflare Workers and edge runtimes alike;
  * `toNodeHandler` adapts it to `node:http`, Express and Fastify.
  *

@@ -2,8 +2,8 @@
  * `access-token-manager/server`: the token endpoint's other half. `createTokenHandler` makes a
  * Fetch-API handler that mints Twilio access tokens for the user your app's session names, in any
  * runtime with Web Crypto (Node 18+, Deno, Bun, Cloudflare Workers, edge runtimes); `toNodeHandler`
- * serves it from `node:http`, Express and Fastify. Server code
- * only: it depends on `jose`, which no browser entry of this package imports.
+ * serves it from `node:http`, Express and Fastify. Server code only: it signs with Web Crypto
+ * (HMAC-SHA256), with no dependency of its own.
  *
  * @example
  * import { createTokenHandler } from 'access-token-manager/server';
