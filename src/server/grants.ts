@@ -1,14 +1,8 @@
 // What authorize grants, in the helper libraries' words (serviceSid, incomingAllow…), checked and
 // written as the platform reads it (service_sid, incoming.allow…), in the order the app gave.
-import {
-  AccessTokenError,
-  findIdentityFault,
-  GRANT_NAMES,
-  isSid,
-  SID_PREFIXES,
-  type IdentityRule,
-} from 'access-token-manager';
+import { AccessTokenError, GRANT_NAMES, isSid, SID_PREFIXES } from 'access-token-manager';
 import { describeSid } from './credentials';
+import { checkIdentity } from './identity';
 import { describeValue, invalidServerOption, isPlainObject, readProperty } from './invalid';
 
 /**
@@ -286,32 +280,4 @@ export function toGrantsClaim(identity: string, grants: unknown, field: string):
   }
   checkIdentity(identity, claims.voice !== undefined, `${field.replace(/\.grants$/, '')}.identity`);
   return claims;
-}
-
-// What an identity must be, by the platform rule it breaks.
-const IDENTITY_EXPECTED: Record<IdentityRule, string> = {
-  'control-character': 'without control characters',
-  'lone-surrogate': 'well-formed text (no lone surrogate)',
-  'bidi-mark': 'without bidirectional marks',
-  'voice-characters': 'letters, digits and underscores only with a Voice grant',
-};
-
-/** A character for an error message, as its code point: U+000A, U+202E. */
-const showCharacter = (character: string): string =>
-  `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
-
-/**
- * @internal Refuses an identity the client or an SDK would refuse, by the core's identity rules:
- * control characters, lone surrogates, bidi marks, and with a Voice grant anything but letters,
- * digits and underscores.
- * @throws {@link AccessTokenError} `invalid-server-option` naming the rule and the characters.
- */
-export function checkIdentity(identity: string, voice: boolean, field: string): void {
-  const fault = findIdentityFault(identity, voice);
-  if (fault === null) return;
-  throw invalidServerOption(
-    field,
-    IDENTITY_EXPECTED[fault.rule],
-    `an identity of ${identity.length} characters with ${fault.characters.map(showCharacter).join(', ')}`,
-  );
 }
