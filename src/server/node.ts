@@ -183,14 +183,19 @@ export function toNodeHandler<Req extends NodeIncomingRequest = NodeIncomingRequ
     try {
       response = await handler(toFetchRequest(req, trustProxy), { req, res });
     } catch {
-      response = new Response(JSON.stringify({ error: 'The token server failed.' }), {
-        status: 500,
-        headers: {
-          'content-type': 'application/json; charset=utf-8',
-          'cache-control': 'no-store',
-          'x-content-type-options': 'nosniff',
+      // A method Fetch cannot carry (CONNECT, TRACE) is no request for a token: 405, not a failure.
+      const unusable = /^(?:CONNECT|TRACE|TRACK)$/i.test(req.method ?? '');
+      response = new Response(
+        JSON.stringify({ error: unusable ? 'Use GET or POST.' : 'The token server failed.' }),
+        {
+          status: unusable ? 405 : 500,
+          headers: {
+            'content-type': 'application/json; charset=utf-8',
+            'cache-control': 'no-store',
+            'x-content-type-options': 'nosniff',
+          },
         },
-      });
+      );
     }
     try {
       await writeResponse(response, res);

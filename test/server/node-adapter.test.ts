@@ -1,7 +1,7 @@
 // toNodeHandler: the token handler in Express 5 and in node:http, over a real socket on 127.0.0.1.
 // What authorize sees: the method, the real URL (the proxy's scheme and host only when trusted),
 // the headers and cookies, and through its context what the app's middleware put on req.
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -180,5 +180,18 @@ describe('toNodeHandler in node:http', () => {
 
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('GET, POST');
+  });
+
+  it('answers 405 to TRACE, a method a Fetch Request cannot even carry, never 500', async () => {
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const sent = httpRequest(`${plainBase}/token`, { method: 'TRACE' }, (response) => {
+        response.resume();
+        resolve(response.statusCode);
+      });
+      sent.on('error', reject);
+      sent.end();
+    });
+
+    expect(status).toBe(405);
   });
 });
