@@ -18,8 +18,8 @@ const entries = {
   server: 'src/server/index.ts',
 };
 // The opt-in entries (tabs, sdks, server) import the core by its public name: an app's bundle holds
-// one core. jose is the server entry's alone: no browser entry imports it.
-const external = [/^jwt-decode/, /^mitt/, /^jose/, /^access-token-manager$/];
+// one core.
+const external = [/^jwt-decode/, /^mitt/, /^access-token-manager$/];
 const typescript = () => esbuild({ target: 'es2022' });
 
 /** Writes the ESM declarations again as .d.cts, so `require` gets types of its own kind. */

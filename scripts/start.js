@@ -25,8 +25,8 @@ if (!existsSync(join(root, 'dist/index.js')) || !existsSync(join(root, 'dist/ser
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 // After the build: the token route is access-token-manager/server's handler.
-const { createDemoTokenHandler, credentials, sendFetchResponse, toFetchRequest } =
-  await import('./token-server.js');
+const { createDemoTokenHandler, credentials } = await import('./token-server.js');
+const { toNodeHandler } = await import('access-token-manager/server');
 // The demo can make the token server fail, to show retries with backoff, and end the user's
 // session: the demo handler's authorize then returns null and the handler answers 401, as an
 // app's does once its session cookie is gone.
@@ -38,7 +38,7 @@ let signedIn = true;
 // Made once, at startup: a wrong TWILIO_* value stops the server here, with its remedy.
 let tokenHandler;
 try {
-  tokenHandler = createDemoTokenHandler(undefined, undefined, { isSignedIn: () => signedIn });
+  tokenHandler = toNodeHandler(createDemoTokenHandler(undefined, undefined, { isSignedIn: () => signedIn }));
 } catch (error) {
   console.error(`Cannot mint tokens with these credentials: ${error.message}`);
   process.exit(1);
@@ -78,9 +78,9 @@ const server = createServer(async (req, res) => {
       failNextRequests -= 1;
       return res.writeHead(503, { 'content-type': 'text/html' }).end('<h1>503 Service Unavailable</h1>');
     }
-    const response = await tokenHandler(toFetchRequest(req));
-    if (response.ok) tokensMinted += 1;
-    return sendFetchResponse(response, res);
+    await tokenHandler(req, res);
+    if (res.statusCode === 200) tokensMinted += 1;
+    return;
   }
   if (url.pathname === '/fail' && req.method === 'POST') {
     failNextRequests = Number(url.searchParams.get('count') ?? 3);

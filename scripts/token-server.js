@@ -63,28 +63,3 @@ export function createDemoTokenHandler(
     },
   });
 }
-
-/**
- * Node's request as a Fetch-API Request, for a handler such as createTokenHandler's (the body is
- * not read: the token route needs none).
- * @param {import('node:http').IncomingMessage} req
- */
-export function toFetchRequest(req) {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    for (const item of [value ?? []].flat()) headers.append(name, item);
-  }
-  return new Request(new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`), {
-    method: req.method,
-    headers,
-  });
-}
-
-/**
- * Writes a Fetch-API Response to Node's response.
- * @param {Response} response
- * @param {import('node:http').ServerResponse} res
- */
-export async function sendFetchResponse(response, res) {
-  res.writeHead(response.status, Object.fromEntries(response.headers)).end(await response.text());
-}

@@ -9,7 +9,7 @@ import { AccessTokenError, type AccessTokenErrorFacts } from './errors';
 import { describeInput, invalidArgument, readOptions } from './input';
 import { htmlTitle, printable } from './printable';
 import type { TokenProvider } from './provider';
-import { MAX_TOKEN_LENGTH } from './token';
+import { MAX_TOKEN_LENGTH } from './rules';
 
 /**
  * The most of a response's body {@link fromEndpoint} reads, in bytes: 64 KiB, four times the

@@ -14,14 +14,18 @@ export type { FromEndpointOptions } from './endpoint';
 export type { SharedAttempt, SharedRefresh, SharedToken, SharingHost, TokenSharing } from './sharing';
 export { AccessTokenError, describeReason, formatDuration } from './errors';
 export type { AccessTokenErrorFacts, AccessTokenErrorReason, ReasonDescription } from './errors';
+export { checkAccessTokenTimes, decodeAccessToken, describeInput } from './token';
 export {
-  checkAccessTokenTimes,
-  decodeAccessToken,
-  describeInput,
+  findIdentityFault,
+  isSid,
+  isTtlInMilliseconds,
   MAX_TOKEN_LENGTH,
   MAX_TOKEN_LIFETIME_SECONDS,
+  MIN_TOKEN_LIFETIME_SECONDS,
   NOT_BEFORE_TOLERANCE_MS,
-} from './token';
+  SID_PREFIXES,
+} from './rules';
+export type { IdentityFault, IdentityRule } from './rules';
 export type {
   AccessTokenGrants,
   AccessTokenHeader,
@@ -30,6 +34,7 @@ export type {
   DecodedAccessToken,
 } from './token';
 export { GRANT_NAMES } from './grants';
+export { SDK_TOKEN_CODES } from './sdkCodes';
 export type { GrantKey, GrantName, RequiredGrant } from './grants';
 export { browserClock, MAX_TIMER_DELAY_MS } from './clock';
 export type { Clock, TimerHandle } from './clock';

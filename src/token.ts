@@ -4,6 +4,13 @@ import type { AccessTokenErrorFacts, AccessTokenErrorReason } from './errors';
 import type { GrantName } from './grants';
 import { describeInput, invalidArgument, readOptions } from './input';
 import { printable } from './printable';
+import {
+  isSid,
+  isTtlInMilliseconds,
+  MAX_TOKEN_LENGTH,
+  MAX_TOKEN_LIFETIME_SECONDS,
+  NOT_BEFORE_TOLERANCE_MS,
+} from './rules';
 
 export { describeInput } from './input';
 
@@ -86,24 +93,6 @@ export interface DecodeAccessTokenOptions {
   nowMs?: number | false;
 }
 
-/** The longest lifetime the platform accepts, in seconds. */
-export const MAX_TOKEN_LIFETIME_SECONDS = 86_400;
-/** How far in the future `nbf` may be before the token counts as not yet valid, in milliseconds. */
-export const NOT_BEFORE_TOLERANCE_MS = 60_000;
-/**
- * The longest token string accepted, in characters (16 KiB); a longer one is refused as `too-long`
- * before it is decoded.
- *
- * Real access tokens are 0.4 to 2 kB, even with every grant; 16 KiB is eight times the largest.
- * It is also what a token can be at most to be sent at all: Node's HTTP server refuses request
- * headers over 16 KiB in all (`--max-http-header-size`), and nginx's default header buffers are
- * 8 kB. Refusing first bounds the work: decoding a 10 MB string blocks the page for seconds.
- * @example if (text.length > MAX_TOKEN_LENGTH) showError('That is not a token.');
- */
-export const MAX_TOKEN_LENGTH = 16_384;
-
-const API_KEY_SID = /^SK[0-9a-fA-F]{32}$/;
-const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
 const BASE64URL_PART = /^[\w-]+$/;
 const EXPECTED_HEADER = { typ: 'JWT', alg: 'HS256', cty: 'twilio-fpa;v=1' } as const;
 // An exp above this is a date past the year 5000 in seconds: it was written in milliseconds.
@@ -152,13 +141,7 @@ function guessLifetimeUnitMistake(
   lifetimeSeconds: number,
 ): 'exp-in-ms' | 'ttl-in-ms' | undefined {
   if (exp > EXP_IN_MS_THRESHOLD) return 'exp-in-ms';
-  // A ttl given in milliseconds is a whole number of seconds times 1000 (3_600_000 for an hour);
-  // a lifetime like 172800 (48 h in seconds) is a lifetime too long, not a unit mistake.
-  const asSeconds = lifetimeSeconds / 1000;
-  if (lifetimeSeconds % 1000 === 0 && asSeconds >= 60 && asSeconds <= MAX_TOKEN_LIFETIME_SECONDS) {
-    return 'ttl-in-ms';
-  }
-  return undefined;
+  return isTtlInMilliseconds(lifetimeSeconds) ? 'ttl-in-ms' : undefined;
 }
 
 /** The dates {@link checkAccessTokenTimes} reads, or `invalid-argument` when they are not dates. */
@@ -260,9 +243,8 @@ function checkHeader(header: Record<string, unknown>, fault: FaultSink): void {
 /** The checks of the payload's claims and times, in the order {@link checkToken} documents. */
 function checkPayload(payload: Record<string, unknown>, nowMs: number | false, fault: FaultSink) {
   const { iss, sub, grants } = payload;
-  if (typeof iss !== 'string' || !API_KEY_SID.test(iss))
-    fault('invalid-issuer', { actual: describeSid(iss) });
-  if (typeof sub !== 'string' || !ACCOUNT_SID.test(sub)) {
+  if (!isSid(iss, 'SK')) fault('invalid-issuer', { actual: describeSid(iss) });
+  if (!isSid(sub, 'AC')) {
     fault('invalid-subject', { actual: describeSid(sub) });
   }
   const [iat, nbf, exp] = [secondsOf(payload.iat), secondsOf(payload.nbf), secondsOf(payload.exp)];

@@ -3,6 +3,7 @@ import { coreFinding, finding, ON_SERVER, quote } from './finding';
 import type { Finding } from './finding';
 import { GRANT_NAMES } from '../grants';
 import type { GrantKey } from '../grants';
+import { charactersBreaking, VOICE_REFUSED_CHARACTERS } from '../rules';
 import { isRecord } from '../token';
 
 /**
@@ -42,7 +43,6 @@ const HELPER_CLASS: Record<GrantKey, string> = {
   video: 'VideoGrant',
   player: 'PlaybackGrant',
 };
-const VOICE_IDENTITY = /[^A-Za-z0-9_]/g;
 
 const squash = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]/g, '');
 
@@ -105,9 +105,9 @@ function checkIdentity(
       finding('error', 'no-identity', `The token has no identity, which the ${labels} needs.`, mint, 20106),
     ];
   }
-  const refused = [...new Set(identity.match(VOICE_IDENTITY))];
+  const refused = charactersBreaking(identity, VOICE_REFUSED_CHARACTERS);
   if (refused.length === 0 || !('voice' in grants || sdks.includes('voice'))) return [];
-  const characters = refused.slice(0, 5).map((character) => JSON.stringify(character));
+  const characters = refused.map((character) => JSON.stringify(character));
   const message =
     `The identity has characters the Voice SDK refuses (${characters.join(', ')}): ` +
     'Voice identities may hold only letters, digits and underscore.';

@@ -1,7 +1,8 @@
 // What was passed where the bare token string belongs, and how to get the token out of it.
 import { finding, ON_CLIENT, ON_SERVER, quote } from './finding';
 import type { Finding } from './finding';
-import { isRecord, MAX_TOKEN_LENGTH } from '../token';
+import { MAX_TOKEN_LENGTH } from '../rules';
+import { isRecord } from '../token';
 import { describeKeys } from '../input';
 import { htmlTitle } from '../printable';
 

@@ -3,16 +3,12 @@
 // lifetime over 24 h. The core's own time checks (lifetime, expiry, nbf) run in token.ts.
 import { formatDuration } from '../errors';
 import type { AccessTokenErrorFacts } from '../errors';
-import { MAX_TOKEN_LIFETIME_SECONDS, NOT_BEFORE_TOLERANCE_MS } from '../token';
+import { MAX_TOKEN_LIFETIME_SECONDS, MIN_TOKEN_LIFETIME_SECONDS, NOT_BEFORE_TOLERANCE_MS } from '../rules';
 import type { TokenReading } from '../token';
 import { finding, ON_CLIENT, ON_SERVER } from './finding';
 import type { Finding } from './finding';
 
-/**
- * The shortest lifetime the platform supports, in seconds: SDKs warn of expiry 3 minutes ahead.
- * @example new AccessToken(accountSid, apiKeySid, secret, { identity, ttl: MIN_TOKEN_LIFETIME_SECONDS * 20 })
- */
-export const MIN_TOKEN_LIFETIME_SECONDS = 180;
+export { MIN_TOKEN_LIFETIME_SECONDS } from '../rules';
 
 /**
  * A token's times, in words (`issued`, `validFrom`, `expires`, `lifetime`, `left`) and as numbers.

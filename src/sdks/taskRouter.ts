@@ -1,4 +1,4 @@
-import type { TokenClient } from 'access-token-manager';
+import { SDK_TOKEN_CODES, type TokenClient } from 'access-token-manager';
 
 /**
  * What the adapter reads of an error a TaskRouter `Worker` emits: its own errors carry a `name`
@@ -33,13 +33,14 @@ export interface TaskRouterWorker {
   removeListener(event: 'error', listener: (error: TaskRouterError) => void): unknown;
 }
 
-// A refused token, as a Worker's `error`: a Twilio code of the 201xx "Authorization Errors"
-// (src/sdkCodes.ts), which the Worker passes on as its server sent it, or the SDK's own names for a
+// A refused token, as a Worker's `error`: a Twilio code of the 201xx "Authorization Errors" in the
+// core's SDK_TOKEN_CODES, which the Worker passes on as its server sent it, or the SDK's own names for a
 // token fault (its error table lists INVALID_TOKEN and TOKEN_EXPIRED). Not GATEWAY_CONNECTION_FAILED:
 // a socket that failed to open tells no token fault from a network one.
 const isTokenFault = (error: TaskRouterError): boolean => {
   const code = typeof error?.code === 'number' ? error.code : 0;
-  return (code > 20100 && code < 20200) || error?.name === 'INVALID_TOKEN' || error?.name === 'TOKEN_EXPIRED';
+  const isAuthorizationCode = code > 20100 && code < 20200 && Object.hasOwn(SDK_TOKEN_CODES, code);
+  return isAuthorizationCode || error?.name === 'INVALID_TOKEN' || error?.name === 'TOKEN_EXPIRED';
 };
 
 /**

@@ -1,4 +1,4 @@
-import type { TokenClient, TokenClientHost } from 'access-token-manager';
+import { SDK_TOKEN_CODES, type TokenClient, type TokenClientHost } from 'access-token-manager';
 
 /**
  * What the adapter reads of an error a Device emits (a `TwilioError`).
@@ -32,10 +32,8 @@ export interface VoiceDevice {
   removeListener(event: 'error', listener: (error: VoiceError) => void): unknown;
 }
 
-// A refused token: 201xx (20104 expired among them), JWT signature (31202), invalid JWT (31204),
-// expired JWT (31205), TTL over 24 h (31207).
-const isTokenFault = (code: number): boolean =>
-  (code > 20100 && code < 20200) || code === 31202 || code === 31204 || code === 31205 || code === 31207;
+// A refused token: a code of the core's one table of SDK token codes, so the two never drift.
+const isTokenFault = (code: number): boolean => Object.hasOwn(SDK_TOKEN_CODES, code);
 
 /**
  * Adapts a Voice `Device` for `manager.register`, with the `voice` grant and the name `"voice"`
@@ -44,8 +42,9 @@ const isTokenFault = (code: number): boolean =>
  * It listens to the Device's `tokenWillExpire` (timed from the TTL its server reports: with a
  * `tokenProvider` the manager refreshes, once however many SDKs warn; the Device keeps the timer of
  * a token it no longer holds, and the manager ignores a warning that finds the current token with
- * more life left than a warning allows), `error` (a refused token, codes 201xx, 31202, 31204,
- * 31205 and 31207: reported once as `tokenError` with the Device's error as `cause`, and with a
+ * more life left than a warning allows), `error` (a refused token: any code of the core's
+ * `SDK_TOKEN_CODES`, Voice's being 20101-20107, 20151, 20157, 31102, 31201, 31202, 31204, 31205,
+ * 31207 and 51007; reported once as `tokenError` with the Device's error as `cause`, and with a
  * `tokenProvider` a new token is fetched; the Device reports 31202 and 31207 as such only with its
  * option `enableImprovedSignalingErrorPrecision`, else as 53000, which tells no token fault) and
  * `destroyed` (it unregisters itself; a destroyed Device is never handed a token).

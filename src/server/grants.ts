@@ -1,6 +1,8 @@
 // What authorize grants, in the helper libraries' words (serviceSid, incomingAllow…), checked and
 // written as the platform reads it (service_sid, incoming.allow…), in the order the app gave.
-import { AccessTokenError, GRANT_NAMES } from 'access-token-manager';
+import { AccessTokenError, GRANT_NAMES, isSid, SID_PREFIXES } from 'access-token-manager';
+import { describeSid } from './credentials';
+import { checkIdentity } from './identity';
 import { describeValue, invalidServerOption, isPlainObject, readProperty } from './invalid';
 
 /**
@@ -49,6 +51,20 @@ export interface VideoGrantOptions {
 }
 
 /**
+ * The TaskRouter grant, for a `Worker` of `twilio-taskrouter`: the `task_router` key of the token,
+ * as the helper libraries' `TaskRouterGrant` writes it.
+ * @example const grant: TaskRouterGrantOptions = { workspaceSid: 'WS…', workerSid: 'WK…', role: 'worker' };
+ */
+export interface TaskRouterGrantOptions {
+  /** The Workspace SID (`WS…`) the Worker belongs to. */
+  workspaceSid: string;
+  /** The Worker SID (`WK…`) of the agent this token is for. */
+  workerSid: string;
+  /** The Worker's role, such as `"worker"` (Flex also uses `"supervisor"` and `"admin"`). */
+  role?: string | undefined;
+}
+
+/**
  * The grants of one token, by product. `conversations` and `chat` are the same grant (give one).
  * Each grant is written in the order given here.
  * @example
@@ -65,40 +81,50 @@ export interface TokenGrants {
   sync?: SyncGrantOptions | undefined;
   /** Video: the `video` grant. */
   video?: VideoGrantOptions | undefined;
+  /** TaskRouter: the `task_router` grant, for a Worker. */
+  taskRouter?: TaskRouterGrantOptions | undefined;
 }
 
 type Claim = Record<string, unknown>;
 type Writer = (options: object, field: string) => Claim;
 
-const sid = (prefix: string) => new RegExp(`^${prefix}[0-9a-fA-F]{32}$`);
-const SERVICE_SID = sid('IS');
-const CREDENTIAL_SID = sid('CR');
-const APPLICATION_SID = sid('AP');
-// Voice refuses other characters in an identity (the Voice SDK's registration fails).
-const VOICE_IDENTITY = /^[A-Za-z0-9_]+$/;
-
-/** Reads an optional option of one grant; `undefined` when absent. */
+/** Reads an optional option of one grant; `undefined` when absent (required: refused then). */
 function readOption(
   options: object,
   field: string,
   key: string,
   expected: string,
   accepts: (value: unknown) => boolean,
+  required = false,
 ): unknown {
   const value = readProperty(options, key, `${field}.${key}`);
-  if (value !== undefined && !accepts(value)) {
+  if ((value !== undefined || required) && !accepts(value)) {
     throw invalidServerOption(`${field}.${key}`, expected, describeValue(value));
   }
   return value;
 }
 
-const matches = (pattern: RegExp) => (value: unknown) => typeof value === 'string' && pattern.test(value);
+/** Reads a SID option of one grant, describing a wrong one by the rule it breaks. */
+function readSid(options: object, field: string, key: string, prefix: string, required = false): unknown {
+  const value = readProperty(options, key, `${field}.${key}`);
+  if ((value !== undefined || required) && !isSid(value, prefix)) {
+    throw invalidServerOption(
+      `${field}.${key}`,
+      `${prefix} followed by 32 hex digits`,
+      describeSid(value, prefix),
+    );
+  }
+  return value;
+}
+
+// A param the helper libraries would sign as it is: NaN and Infinity would be signed as null.
+const isParam = (item: unknown): boolean =>
+  typeof item === 'string' ||
+  typeof item === 'boolean' ||
+  (typeof item === 'number' && Number.isFinite(item));
 function isParams(value: unknown): boolean {
   try {
-    return (
-      isPlainObject(value) &&
-      Object.values(value).every((item) => ['string', 'number', 'boolean'].includes(typeof item))
-    );
+    return isPlainObject(value) && Object.values(value).every(isParam);
   } catch {
     return false; // a getter that throws
   }
@@ -111,21 +137,18 @@ function claim(entries: [string, unknown][]): Claim {
 
 const writeChat: Writer = (options, field) =>
   claim([
-    ['service_sid', readOption(options, field, 'serviceSid', 'an IS… SID', matches(SERVICE_SID))],
-    [
-      'push_credential_sid',
-      readOption(options, field, 'pushCredentialSid', 'a CR… SID', matches(CREDENTIAL_SID)),
-    ],
+    ['service_sid', readSid(options, field, 'serviceSid', SID_PREFIXES.service)],
+    ['push_credential_sid', readSid(options, field, 'pushCredentialSid', SID_PREFIXES.credential)],
   ]);
 
 const writeVoice: Writer = (options, field) => {
   const incoming = readOption(options, field, 'incomingAllow', 'a boolean', (v) => typeof v === 'boolean');
-  const app = readOption(options, field, 'outgoingApplicationSid', 'an AP… SID', matches(APPLICATION_SID));
+  const app = readSid(options, field, 'outgoingApplicationSid', SID_PREFIXES.application);
   const params = readOption(
     options,
     field,
     'outgoingApplicationParams',
-    'an object of strings, numbers and booleans',
+    'an object of strings, finite numbers and booleans',
     isParams,
   );
   if (params !== undefined && app === undefined) {
@@ -147,10 +170,7 @@ const writeVoice: Writer = (options, field) => {
             ['params', params],
           ]),
     ],
-    [
-      'push_credential_sid',
-      readOption(options, field, 'pushCredentialSid', 'a CR… SID', matches(CREDENTIAL_SID)),
-    ],
+    ['push_credential_sid', readSid(options, field, 'pushCredentialSid', SID_PREFIXES.credential)],
   ]);
 };
 
@@ -162,8 +182,8 @@ const writeSync: Writer = (options, field) =>
         options,
         field,
         'serviceSid',
-        'an IS… SID or "default"',
-        (value) => value === 'default' || matches(SERVICE_SID)(value),
+        'IS followed by 32 hex digits, or "default"',
+        (value) => value === 'default' || isSid(value, SID_PREFIXES.service),
       ),
     ],
   ]);
@@ -176,6 +196,22 @@ const writeVideo: Writer = (options, field) =>
     ],
   ]);
 
+const writeTaskRouter: Writer = (options, field) =>
+  claim([
+    ['workspace_sid', readSid(options, field, 'workspaceSid', SID_PREFIXES.workspace, true)],
+    ['worker_sid', readSid(options, field, 'workerSid', SID_PREFIXES.worker, true)],
+    [
+      'role',
+      readOption(
+        options,
+        field,
+        'role',
+        'a role name such as "worker"',
+        (v) => typeof v === 'string' && v !== '',
+      ),
+    ],
+  ]);
+
 // Each grant name the app may use: the claim key the platform reads (from the core's one table of
 // grant names, where the SDKs' names map to their keys), and how to write it.
 const GRANTS: Record<string, [key: string, write: Writer]> = {
@@ -184,6 +220,7 @@ const GRANTS: Record<string, [key: string, write: Writer]> = {
   voice: [GRANT_NAMES.voice, writeVoice],
   sync: [GRANT_NAMES.sync, writeSync],
   video: [GRANT_NAMES.video, writeVideo],
+  taskRouter: [GRANT_NAMES.task_router, writeTaskRouter],
 };
 
 /**
@@ -241,12 +278,6 @@ export function toGrantsClaim(identity: string, grants: unknown, field: string):
   if (Object.keys(claims).length === 1) {
     throw new AccessTokenError('missing-grants', { field, received: describeValue(grants) });
   }
-  if (claims.voice !== undefined && !VOICE_IDENTITY.test(identity)) {
-    throw invalidServerOption(
-      `${field.replace(/\.grants$/, '')}.identity`,
-      'letters, digits and underscores only with a Voice grant (a user id, the same for every SDK)',
-      `an identity of ${identity.length} characters with others`,
-    );
-  }
+  checkIdentity(identity, claims.voice !== undefined, `${field.replace(/\.grants$/, '')}.identity`);
   return claims;
 }

@@ -1,9 +1,10 @@
 // The token endpoint: a Fetch-API handler, the shape Next.js route handlers, Remix, Hono, Bun,
 // Deno and Workers take. The app decides who is signed in (authorize); the handler mints.
+import { MAX_TOKEN_LENGTH } from 'access-token-manager';
 import { describeValue, invalidServerOption, isPlainObject, readProperty } from './invalid';
 import { toGrantsClaim } from './grants';
 import { createSigner } from './mint';
-import { readTokenHandlerOptions, type TokenHandlerOptions } from './options';
+import { readTokenHandlerOptions, TOKEN_METHODS, type TokenHandlerOptions } from './options';
 import { checkTtlSeconds } from './ttl';
 
 /**
@@ -20,24 +21,39 @@ export interface TokenResponseBody {
 }
 
 /**
- * A Fetch-API request handler: takes a `Request`, answers a `Response`.
+ * A Fetch-API request handler: takes a `Request` (and the caller's context, handed on to
+ * `authorize`), answers a `Response`. It never throws.
  * @example export const GET: TokenHandler = createTokenHandler(options);
  */
-export type TokenHandler = (request: Request) => Promise<Response>;
+export type TokenHandler<Context = unknown> = (request: Request, context?: Context) => Promise<Response>;
 
-const METHODS = ['GET', 'POST'];
+const METHODS: readonly string[] = TOKEN_METHODS;
+// What authorizeInTime resolves to when authorize has not settled in time.
+const TIMED_OUT = Symbol('timed out');
 
-/** Every answer: JSON, and never stored by a browser, a CDN or a proxy (a token is per user). */
+/**
+ * Every answer: JSON (or nothing, for a preflight), never stored by a browser, a CDN or a proxy
+ * (a token is per user), never sniffed as another type than it says.
+ */
 function answer(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
+  return new Response(body === null ? null : JSON.stringify(body), {
     status,
     headers: {
-      'content-type': 'application/json; charset=utf-8',
+      ...(body === null ? {} : { 'content-type': 'application/json; charset=utf-8' }),
       'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
       ...headers,
     },
   });
 }
+
+/** The refusal of what would make a token longer than the client takes (`MAX_TOKEN_LENGTH`). */
+const tooLong = (what: string, characters: number) =>
+  invalidServerOption(
+    'authorize()',
+    `what makes a token of at most ${MAX_TOKEN_LENGTH} characters, the longest the client takes`,
+    `${what} of ${characters} characters`,
+  );
 
 /** Reads what authorize returned: who, for how long, and the grants claim. */
 function readAuthorization(result: unknown, defaultTtlSeconds: number) {
@@ -56,6 +72,9 @@ function readAuthorization(result: unknown, defaultTtlSeconds: number) {
       describeValue(identity),
     );
   }
+  // An identity longer than a token may be never makes a token the client takes: refused before
+  // anything is signed, so a huge one costs no signing work.
+  if (identity.length > MAX_TOKEN_LENGTH) throw tooLong('an identity', identity.length);
   const ttl = readProperty(result, 'ttl', 'authorize().ttl');
   const ttlSeconds = ttl === undefined ? defaultTtlSeconds : checkTtlSeconds(ttl, 'authorize().ttl');
   const grants = toGrantsClaim(
@@ -69,21 +88,29 @@ function readAuthorization(result: unknown, defaultTtlSeconds: number) {
 /**
  * Makes the token endpoint: a Fetch-API handler that answers `GET` and `POST` with
  * `{ token, identity, expiresAt }` for the user `authorize` finds in the app's session, 401 when
- * it finds nobody, and 500 (with nothing of the cause) when it throws or returns something wrong,
- * which `onError` then receives. Every answer carries `Cache-Control: no-store`.
+ * it finds nobody (any falsy answer), 503 when it has not answered within `authorizeTimeoutMs`,
+ * and 500 (with nothing of the cause) when it throws or returns something wrong, which `onError`
+ * then receives. Every answer carries `Cache-Control: no-store` and
+ * `X-Content-Type-Options: nosniff`; with `cors`, the CORS headers for an allowed origin.
+ *
+ * It never mints what the client would refuse: an identity with control characters, lone
+ * surrogates or bidi marks (or, with a Voice grant, anything but letters, digits and `_`), a
+ * token over `MAX_TOKEN_LENGTH`, Voice params that are not finite: each is a 500 with the rule
+ * named in `onError`'s error, never a 200.
  *
  * The options are checked here, once, so a wrong credential fails when the app starts: the two
  * SIDs (`AC…`, `SK…`; swapped, they are named as such), the secret's shape (never quoted), and
- * `ttl` in seconds, 86400 at most (a ttl in milliseconds is named as such). The identity comes
- * only from `authorize`: the handler never reads the query string or the body.
+ * `ttl` in seconds, 180 to 86400 (a ttl in milliseconds is named as such), `cors`. The identity
+ * comes only from `authorize`: the handler never reads the query string or the body.
  *
- * Tokens are signed HS256 with `jose` (Web Crypto), with the claims the `twilio` helper library
- * writes, so it runs in Node 18+, Deno, Bun, Cloudflare Workers and edge runtimes alike.
+ * Tokens are signed HS256 with Web Crypto, with the claims the `twilio` helper library
+ * writes, so it runs in Node 18+, Deno, Bun, Cloudflare Workers and edge runtimes alike;
+ * `toNodeHandler` adapts it to `node:http`, Express and Fastify.
  *
- * @param options - the credentials, `ttl`, `authorize` and `onError`.
+ * @param options - the credentials, `ttl`, `authorize`, `authorizeTimeoutMs`, `cors` and `onError`.
  * @returns the handler.
  * @throws `AccessTokenError` (from `access-token-manager`) for a wrong option: `invalid-subject` (accountSid),
- *   `invalid-issuer` (apiKeySid), `ttl-too-long`, or `invalid-server-option`.
+ *   `invalid-issuer` (apiKeySid), `ttl-too-long`, or `invalid-server-option` (naming the rule broken).
  * @example
  * // app/api/token/route.ts (Next.js)
  * import { createTokenHandler } from 'access-token-manager/server';
@@ -94,17 +121,21 @@ function readAuthorization(result: unknown, defaultTtlSeconds: number) {
  *   apiKeySecret: process.env.TWILIO_API_SECRET!,
  *   authorize: async (request) => {
  *     const user = await getSessionUser(request); // your own session
- *     return user && { identity: user.id, grants: { conversations: { serviceSid: 'IS…' } } };
+ *     if (!user) return null; // 401: fromEndpoint reads it as the session's end
+ *     return { identity: user.id, grants: { conversations: { serviceSid: 'IS…' } } };
  *   },
  * });
  */
-export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
-  const { credentials, ttlSeconds, authorize, onError } = readTokenHandlerOptions(options);
+export function createTokenHandler<Context = unknown>(
+  options: TokenHandlerOptions<Context>,
+): TokenHandler<Context> {
+  const { credentials, ttlSeconds, authorize, authorizeTimeoutMs, cors, onError } =
+    readTokenHandlerOptions<Context>(options);
   const sign = createSigner(credentials);
 
   /** Calls authorize; a result that cannot even be awaited (a revoked Proxy) is refused typed. */
-  const callAuthorize = (request: Request): unknown => {
-    const returned: unknown = authorize(request);
+  const callAuthorize = (request: Request, context: Context): unknown => {
+    const returned: unknown = authorize(request, context);
     try {
       if (typeof returned === 'object' && returned !== null) void Reflect.get(returned, 'then');
     } catch {
@@ -117,31 +148,53 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
     return returned;
   };
 
-  const fail = (error: unknown, request: Request): Response => {
+  /** Awaits authorize, at most authorizeTimeoutMs: past it, {@link TIMED_OUT}. */
+  const authorizeInTime = async (request: Request, context: Context): Promise<unknown> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(() => resolve(TIMED_OUT), authorizeTimeoutMs);
+    });
+    try {
+      return await Promise.race([Promise.resolve().then(() => callAuthorize(request, context)), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const report = (error: unknown, request: Request): void => {
     try {
       // An async onError (a logging service) that rejects must not become an unhandled rejection.
       const reported: unknown = onError(error, request);
       if (reported instanceof Promise) reported.catch(() => {});
     } catch {
-      // The app's reporter failed; the request still gets its 500.
+      // The app's reporter failed; the request still gets its answer.
     }
-    return answer(500, { error: 'The token server failed; its logs have the cause.' });
   };
 
-  return async function handleTokenRequest(request: Request): Promise<Response> {
+  /** Answers one request, before CORS: the token, 401, 405, 500 or 503. */
+  const respond = async (request: Request, context: Context): Promise<Response> => {
     if (!METHODS.includes(request.method)) {
-      return answer(405, { error: 'Use GET or POST.' }, { allow: METHODS.join(', ') });
+      const allow = [...METHODS, ...(cors === null ? [] : ['OPTIONS'])].join(', ');
+      return answer(405, { error: `Use ${METHODS.join(' or ')}.` }, { allow });
     }
     let result: unknown;
     try {
-      result = await callAuthorize(request);
+      result = await authorizeInTime(request, context);
     } catch (error) {
-      return fail(error, request);
+      report(error, request);
+      return answer(500, { error: 'The token server failed; its logs have the cause.' });
     }
-    if (result === null) return answer(401, { error: 'Not signed in.' });
+    if (result === TIMED_OUT) {
+      const expected = `settled within authorizeTimeoutMs (${authorizeTimeoutMs} ms)`;
+      report(invalidServerOption('authorize()', expected, 'a promise still pending: answered 503'), request);
+      return answer(503, { error: 'Try again.' }, { 'retry-after': '1' });
+    }
+    // Any falsy answer is nobody signed in: a session lookup's undefined, false or '' included.
+    if (!result) return answer(401, { error: 'Not signed in.' });
     try {
       const { identity, ttlSeconds: ttl, grants } = readAuthorization(result, ttlSeconds);
       const { token, expiresAtSeconds } = await sign(grants, ttl, Date.now());
+      if (token.length > MAX_TOKEN_LENGTH) throw tooLong('a token', token.length);
       const body: TokenResponseBody = {
         token,
         identity,
@@ -149,7 +202,18 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
       };
       return answer(200, body);
     } catch (error) {
-      return fail(error, request);
+      report(error, request);
+      return answer(500, { error: 'The token server failed; its logs have the cause.' });
     }
+  };
+
+  return async function handleTokenRequest(request: Request, context?: Context): Promise<Response> {
+    if (cors === null) return respond(request, context as Context);
+    const { headers, preflight } = await cors(request);
+    // A preflight from an origin not allowed: 403, without a CORS header the browser could use.
+    if (preflight) return answer(headers['access-control-allow-origin'] ? 204 : 403, null, headers);
+    const response = await respond(request, context as Context);
+    for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+    return response;
   };
 }

@@ -1,5 +1,6 @@
 // The handler's options, read and checked once, when it is made: a wrong SID, secret or ttl fails
 // at startup with its remedy instead of minting tokens that Twilio refuses later.
+import { readCors, type CorsPolicy, type TokenCorsOptions } from './cors';
 import { checkCredentials, type Credentials } from './credentials';
 import type { TokenGrants } from './grants';
 import { describeValue, invalidServerOption, isPlainObject, readProperty } from './invalid';
@@ -29,7 +30,26 @@ export interface TokenAuthorization {
 }
 
 /**
- * The options of {@link createTokenHandler}.
+ * What `authorize` returns: the user's token for a signed-in request, or any falsy value
+ * (`null`, `undefined`, `false`…) for nobody, which the handler answers 401.
+ * @example const nobody: AuthorizeResult = null;
+ */
+export type AuthorizeResult = TokenAuthorization | null | undefined | false | '' | 0;
+
+/** @internal The methods the token route answers. */
+export const TOKEN_METHODS = ['GET', 'POST'] as const;
+
+/**
+ * How long `authorize` may take before the request is answered 503, in milliseconds, by default
+ * (10 s): a session store that hangs then costs a request that long at most.
+ * @example createTokenHandler({ ...options, authorizeTimeoutMs: DEFAULT_AUTHORIZE_TIMEOUT_MS / 2 });
+ */
+export const DEFAULT_AUTHORIZE_TIMEOUT_MS = 10_000;
+
+/**
+ * The options of {@link createTokenHandler}. `Context` is what the handler's caller passes as its
+ * second argument, handed on to `authorize`: `{ req, res }` from `toNodeHandler`, Next.js's route
+ * context, a Worker's `env`.
  * @example
  * const options: TokenHandlerOptions = {
  *   accountSid: process.env.TWILIO_ACCOUNT_SID!,
@@ -38,7 +58,7 @@ export interface TokenAuthorization {
  *   authorize: async (request) => null, // the app's session lookup
  * };
  */
-export interface TokenHandlerOptions {
+export interface TokenHandlerOptions<Context = unknown> {
   /** The Account SID (`AC…`) of the live credentials (test credentials cannot mint access tokens). */
   accountSid: string;
   /** The SID (`SK…`) of an API key of that account. */
@@ -51,11 +71,25 @@ export interface TokenHandlerOptions {
    */
   ttl?: number | undefined;
   /**
-   * Finds the signed-in user of a request in the app's own session (a cookie, a header): returns
-   * their identity and grants, or `null` when nobody is signed in (the handler answers 401).
-   * If it throws, the handler answers 500 with nothing of the error, and reports it to `onError`.
+   * Finds the signed-in user of a request in the app's own session (a cookie, a header, or what
+   * the app's middleware put on Node's `req`, reached through `context`): returns their identity
+   * and grants, or `null` (any falsy value) when nobody is signed in: the handler answers 401,
+   * which `fromEndpoint` reads as the session's end. If it throws, the handler answers 500 with
+   * nothing of the error, and reports it to `onError`; if it has not settled after
+   * `authorizeTimeoutMs`, the handler answers 503 and reports that.
    */
-  authorize: (request: Request) => TokenAuthorization | null | Promise<TokenAuthorization | null>;
+  authorize: (request: Request, context: Context) => AuthorizeResult | Promise<AuthorizeResult>;
+  /**
+   * How long `authorize` may take, in milliseconds: past it (a session store that hangs), the
+   * request is answered 503 (which `fromEndpoint` retries with backoff) and `onError` is told.
+   * @default 10000
+   */
+  authorizeTimeoutMs?: number | undefined;
+  /**
+   * CORS, for a token route on another origin than the page: off by default (no CORS header, and
+   * `OPTIONS` is answered 405). See {@link TokenCorsOptions}.
+   */
+  cors?: TokenCorsOptions | undefined;
   /**
    * Receives what made the handler answer 500: the error `authorize` threw (as thrown), or the
    * `AccessTokenError` for what it returned. It never receives the secret.
@@ -65,22 +99,24 @@ export interface TokenHandlerOptions {
 }
 
 /** @internal The options, checked. */
-export interface TokenHandlerSettings {
+export interface TokenHandlerSettings<Context> {
   credentials: Credentials;
   ttlSeconds: number;
-  authorize: TokenHandlerOptions['authorize'];
+  authorize: TokenHandlerOptions<Context>['authorize'];
+  authorizeTimeoutMs: number;
+  cors: CorsPolicy | null;
   onError: NonNullable<TokenHandlerOptions['onError']>;
 }
 
 const logError = (error: unknown): void => {
-  console.error('access-token-manager/server: the token request failed (answered 500):', error);
+  console.error('access-token-manager/server: the token request failed (answered 500 or 503):', error);
 };
 
 /**
  * @internal Reads and checks every option once.
  * @throws {@link AccessTokenError} for the first option that is wrong, with its remedy.
  */
-export function readTokenHandlerOptions(options: unknown): TokenHandlerSettings {
+export function readTokenHandlerOptions<Context>(options: unknown): TokenHandlerSettings<Context> {
   if (!isPlainObject(options)) {
     throw invalidServerOption(
       'options',
@@ -100,6 +136,20 @@ export function readTokenHandlerOptions(options: unknown): TokenHandlerSettings 
       describeValue(authorize),
     );
   }
+  const authorizeTimeoutMs = read('authorizeTimeoutMs') ?? DEFAULT_AUTHORIZE_TIMEOUT_MS;
+  if (
+    typeof authorizeTimeoutMs !== 'number' ||
+    !Number.isInteger(authorizeTimeoutMs) ||
+    authorizeTimeoutMs < 1 ||
+    authorizeTimeoutMs > 120_000
+  ) {
+    throw invalidServerOption(
+      'authorizeTimeoutMs',
+      'a whole number of milliseconds from 1 to 120000 (2 min)',
+      describeValue(authorizeTimeoutMs),
+    );
+  }
+  const cors = readCors(read('cors'), TOKEN_METHODS);
   const onError = read('onError');
   if (onError !== undefined && typeof onError !== 'function') {
     throw invalidServerOption('onError', 'a function', describeValue(onError));
@@ -107,7 +157,9 @@ export function readTokenHandlerOptions(options: unknown): TokenHandlerSettings 
   return {
     credentials,
     ttlSeconds,
-    authorize: authorize as TokenHandlerOptions['authorize'],
-    onError: (onError as TokenHandlerSettings['onError'] | undefined) ?? logError,
+    authorize: authorize as TokenHandlerOptions<Context>['authorize'],
+    authorizeTimeoutMs,
+    cors,
+    onError: (onError as TokenHandlerSettings<Context>['onError'] | undefined) ?? logError,
   };
 }

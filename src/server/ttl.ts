@@ -1,12 +1,17 @@
 // A token's lifetime, in seconds: the platform's bounds, and the unit mistake behind most errors.
-import { AccessTokenError, MAX_TOKEN_LIFETIME_SECONDS } from 'access-token-manager';
+import {
+  AccessTokenError,
+  isTtlInMilliseconds,
+  MAX_TOKEN_LIFETIME_SECONDS,
+  MIN_TOKEN_LIFETIME_SECONDS,
+} from 'access-token-manager';
 import { describeValue, invalidServerOption } from './invalid';
 
 /**
- * The shortest lifetime the handler mints, in seconds (3 minutes, the platform's documented
- * minimum). A shorter token would be renewed about as often as it is fetched.
+ * The shortest lifetime the handler mints, in seconds: the core's `MIN_TOKEN_LIFETIME_SECONDS` (3 min,
+ * the platform's documented minimum). A shorter token would be renewed about as often as it is fetched.
  */
-export const MIN_TOKEN_TTL_SECONDS = 180;
+export const MIN_TOKEN_TTL_SECONDS = MIN_TOKEN_LIFETIME_SECONDS;
 /** The lifetime a token gets when no `ttl` is given, in seconds: the helper libraries' default. */
 export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
 
@@ -22,20 +27,22 @@ export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
  */
 export function checkTtlSeconds(value: unknown, field: string): number {
   if (typeof value === 'number' && Number.isInteger(value) && value > MAX_TOKEN_LIFETIME_SECONDS) {
-    const asSeconds = value / 1000;
-    const looksLikeMs = value % 1000 === 0 && asSeconds >= 60 && asSeconds <= MAX_TOKEN_LIFETIME_SECONDS;
     throw new AccessTokenError('ttl-too-long', {
       field,
       seconds: value,
       expected: `at most ${MAX_TOKEN_LIFETIME_SECONDS} (24 h)`,
-      unit: looksLikeMs ? 'ttl-in-ms' : undefined,
+      unit: isTtlInMilliseconds(value) ? 'ttl-in-ms' : undefined,
     });
   }
   if (typeof value !== 'number' || !Number.isInteger(value) || value < MIN_TOKEN_TTL_SECONDS) {
     throw invalidServerOption(
       field,
       `a whole number of seconds from ${MIN_TOKEN_TTL_SECONDS} (3 min) to ${MAX_TOKEN_LIFETIME_SECONDS} (24 h)`,
-      describeValue(value),
+      typeof value !== 'number' || Number.isNaN(value)
+        ? describeValue(value)
+        : !Number.isInteger(value)
+          ? `${value}, not a whole number of seconds`
+          : `${value}, under the minimum of ${MIN_TOKEN_TTL_SECONDS}`,
     );
   }
   return value;

@@ -108,7 +108,7 @@ try {
     'a bundler resolves every entry by the new name',
   );
 
-  // The server entry mints with its own runtime dependency (jose), installed with the tarball.
+  // The server entry mints from the installed tarball (Web Crypto: no dependency of its own).
   writeFileSync(
     join(app, 'server.mjs'),
     `import { createTokenHandler } from '${name}/server';

@@ -1,5 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { AccessManager, AccessTokenError, type TokenProviderContext } from 'access-token-manager';
+import {
+  AccessManager,
+  AccessTokenError,
+  SDK_TOKEN_CODES,
+  type TokenProviderContext,
+} from 'access-token-manager';
 import { voice } from 'access-token-manager/sdks';
 import { mintToken } from '../support/tokens.js';
 import { MINUTE, SECOND, advance, settle, useFakeTime } from '../support/time.js';
@@ -136,6 +141,19 @@ describe('voice(device)', () => {
         expect(expired).not.toHaveBeenCalled();
       },
     );
+
+    it("reads the core's SDK_TOKEN_CODES: each code there is a refusal, a 201xx code not there is not", () => {
+      const reported = (code: number): boolean => {
+        const { manager, device, tokenErrors } = setUp();
+        manager.register(voice(device));
+        device.emit('error', new FakeTwilioError(code, 'SomeError'));
+        return tokenErrors.length === 1;
+      };
+      const codes = Object.keys(SDK_TOKEN_CODES).map(Number);
+
+      expect(codes.filter((code) => !reported(code))).toEqual([]);
+      expect([20100, 20108, 20199, 31000, 31206].filter(reported)).toEqual([]);
+    });
 
     it('error 20104 with a provider: one call (reason rejected), and the Device gets the new token', async () => {
       const provider = vi.fn(async (_context: TokenProviderContext) => nextToken());

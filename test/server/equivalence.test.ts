@@ -22,6 +22,8 @@ import {
 
 const { AccessToken } = twilio.jwt;
 const T0 = Date.parse('2026-03-01T09:00:00.000Z');
+const WORKSPACE_SID = 'WS' + '5'.repeat(32);
+const WORKER_SID = 'WK' + '6'.repeat(32);
 
 afterEach(() => {
   vi.useRealTimers();
@@ -36,6 +38,7 @@ function mintWithHelper(identity: string, ttl: number, grants: TokenGrants): str
     if (name === 'voice') token.addGrant(new AccessToken.VoiceGrant(given));
     if (name === 'sync') token.addGrant(new AccessToken.SyncGrant(given));
     if (name === 'video') token.addGrant(new AccessToken.VideoGrant(given));
+    if (name === 'taskRouter') token.addGrant(new AccessToken.TaskRouterGrant(given));
   }
   return token.toJwt();
 }
@@ -72,6 +75,14 @@ const grantsArbitrary: fc.Arbitrary<TokenGrants> = fc
       voice: voiceGrant,
       sync: fc.record({ serviceSid: fc.oneof(sid('IS'), fc.constant('default')) }, { requiredKeys: [] }),
       video: fc.record({ room: fc.stringMatching(/^[\w-]{1,20}$/) }, { requiredKeys: [] }),
+      taskRouter: fc.record(
+        {
+          workspaceSid: sid('WS'),
+          workerSid: sid('WK'),
+          role: fc.constantFrom('worker', 'supervisor', 'admin'),
+        },
+        { requiredKeys: ['workspaceSid', 'workerSid'] },
+      ),
     },
     { requiredKeys: [] },
   )
@@ -90,6 +101,7 @@ describe('createTokenHandler and the twilio helper library', () => {
       },
       sync: { serviceSid: SYNC_SERVICE_SID },
       video: { room: 'standup' },
+      taskRouter: { workspaceSid: WORKSPACE_SID, workerSid: WORKER_SID, role: 'worker' },
     };
 
     const ours = await mintWithHandler('alice', 3600, grants);
@@ -127,6 +139,11 @@ describe('what the handler mints, read by the core and the doctor', () => {
     ['Voice', { voice: { incomingAllow: true, outgoingApplicationSid: TWIML_APP_SID } }, ['voice']],
     ['Sync', { sync: { serviceSid: SYNC_SERVICE_SID } }, ['sync']],
     ['Video', { video: {} }, ['video']],
+    [
+      'TaskRouter',
+      { taskRouter: { workspaceSid: WORKSPACE_SID, workerSid: WORKER_SID, role: 'worker' } },
+      [],
+    ],
     [
       'all of them',
       {

@@ -248,7 +248,6 @@ describe(createTokenHandler, () => {
 
   describe('when authorize returns something else than a user or null', () => {
     it.each<[string, unknown, Record<string, unknown>]>([
-      ['undefined (a forgotten return)', undefined, { facts: { field: 'authorize()' } }],
       ['an identity string', 'alice', { facts: { field: 'authorize()' } }],
       ['no identity', { grants: alice.grants }, { facts: { field: 'authorize().identity' } }],
       ['an empty identity', { ...alice, identity: '' }, { facts: { field: 'authorize().identity' } }],

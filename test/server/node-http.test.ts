@@ -1,16 +1,11 @@
-// The handler behind Node's own http server, as `npm start` serves it (scripts/token-server.js: the
-// request turned into a Fetch Request and the Response written back), over a real socket.
+// The handler behind Node's own http server, as `npm start` serves it (scripts/token-server.js's
+// handler through toNodeHandler), over a real socket.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAccessToken } from 'access-token-manager';
-import { createTokenHandler } from 'access-token-manager/server';
-import {
-  createDemoTokenHandler,
-  credentials,
-  sendFetchResponse,
-  toFetchRequest,
-} from '../../scripts/token-server.js';
+import { createTokenHandler, toNodeHandler } from 'access-token-manager/server';
+import { createDemoTokenHandler, credentials } from '../../scripts/token-server.js';
 import { options } from './support.js';
 
 describe("createTokenHandler in Node's http server", () => {
@@ -29,10 +24,8 @@ describe("createTokenHandler in Node's http server", () => {
   const demo = createDemoTokenHandler(credentials({}), {}, { isSignedIn: () => demoSignedIn });
 
   beforeAll(async () => {
-    server = createServer(async (req, res) => {
-      const route = req.url?.startsWith('/demo') ? demo : handler;
-      await sendFetchResponse(await route(toFetchRequest(req)), res);
-    });
+    const [toHandler, toDemo] = [toNodeHandler(handler), toNodeHandler(demo)];
+    server = createServer((req, res) => void (req.url?.startsWith('/demo') ? toDemo : toHandler)(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });

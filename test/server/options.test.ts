@@ -64,7 +64,7 @@ describe('createTokenHandler options', () => {
     it('describes the SID by its prefix and length, not in full', () => {
       const error = refusal({ accountSid: 'AC' + '9'.repeat(30) });
 
-      expect(error.facts.actual).toBe('"AC…" (32 characters)');
+      expect(error.facts.actual).toBe('"AC…" (32 characters, not 34: AC and 32 hex digits)');
       expect(printed(error)).not.toContain('9'.repeat(30));
     });
   });
@@ -97,8 +97,17 @@ describe('createTokenHandler options', () => {
       ['copied with a line break', `${API_KEY_SECRET}\n`, 'a string with spaces or line breaks around it'],
       ['in quotes', `"${API_KEY_SECRET.slice(2)}"`, 'a string in quotes'],
       ['the API key SID', API_KEY_SID, 'a SID ("SK…"), not a secret'],
-      ['too short', API_KEY_SECRET.slice(0, 20), 'a string of 20 characters'],
-      ['with symbols', 'demo-secret-not-for-production-x', 'a string of 32 characters'],
+      ['too short', API_KEY_SECRET.slice(0, 20), 'a string of 20 characters, not 32'],
+      [
+        'with symbols (#24: the rule it breaks, not only its length)',
+        'demo-secret-not-for-production-x',
+        'a string of 32 characters, 5 of them neither letters nor digits',
+      ],
+      [
+        'too long, with a symbol',
+        `${API_KEY_SECRET}!`,
+        'a string of 33 characters, not 32, 1 of them neither letters nor digits',
+      ],
     ])('refuses one that is %s, describing it by shape only', (_name, apiKeySecret, received) => {
       const error = refusal({ apiKeySecret });
 
@@ -154,6 +163,72 @@ describe('createTokenHandler options', () => {
       ['a string', '3600'],
     ])('refuses a ttl that is %s', (_name, ttl) => {
       expect(refusal({ ttl })).toMatchObject({ reason: 'invalid-server-option', facts: { field: 'ttl' } });
+    });
+  });
+
+  describe('every message names the rule the input broke (#24)', () => {
+    it.each([
+      ['a ttl under the minimum', { ttl: 60 }, '60, under the minimum of 180'],
+      ['a ttl that is a fraction', { ttl: 3600.5 }, '3600.5, not a whole number of seconds'],
+      [
+        'an Account SID with a wrong prefix',
+        { accountSid: 'AX' + '0'.repeat(32) },
+        'starting with AX, not AC',
+      ],
+      [
+        'an Account SID with letters past f',
+        { accountSid: 'AC' + 'z'.repeat(3) + '0'.repeat(29) },
+        '3 of the 32 after AC not hex digits 0-9 a-f',
+      ],
+      [
+        'an API key SID with a line break',
+        { apiKeySid: `${API_KEY_SID}\n` },
+        'with spaces or line breaks around it',
+      ],
+    ])('%s', (_name, overrides, rule) => {
+      const error = refusal(overrides);
+
+      expect(error.message).toContain(rule);
+      expect(printed(error)).not.toContain(API_KEY_SECRET);
+    });
+  });
+
+  describe('authorizeTimeoutMs and cors', () => {
+    it.each([0, -1, 1.5, 120_001, '10000', Number.NaN])('refuses an authorizeTimeoutMs of %s', (value) => {
+      expect(refusal({ authorizeTimeoutMs: value })).toMatchObject({
+        reason: 'invalid-server-option',
+        facts: { field: 'authorizeTimeoutMs' },
+      });
+    });
+
+    it('refuses a wildcard origin with credentials, naming the danger', () => {
+      const error = refusal({ cors: { origins: ['https://app.example', '*'], credentials: true } });
+
+      expect(error).toMatchObject({ reason: 'invalid-server-option', facts: { field: 'cors.origins[1]' } });
+      expect(error.message).toContain('would let every site read');
+    });
+
+    it('accepts a wildcard origin without credentials', () => {
+      expect(() => createTokenHandler(options({ cors: { origins: ['*'] } }))).not.toThrow();
+    });
+
+    it.each([
+      ['with a trailing slash', 'https://app.example/'],
+      ['with a path', 'https://app.example/app'],
+      ['without a scheme', 'app.example'],
+    ])('refuses an origin %s, which a browser never sends', (_name, origin) => {
+      const error = refusal({ cors: { origins: [origin] } });
+
+      expect(error).toMatchObject({ facts: { field: 'cors.origins[0]' } });
+      expect(error.message).toContain('scheme, host and port only');
+    });
+
+    it.each([
+      ['a string', { cors: 'https://app.example' }, 'cors'],
+      ['origins as a string', { cors: { origins: 'https://app.example' } }, 'cors.origins'],
+      ['credentials as a string', { cors: { origins: [], credentials: 'yes' } }, 'cors.credentials'],
+    ])('refuses cors that is %s', (_name, overrides, field) => {
+      expect(refusal(overrides)).toMatchObject({ reason: 'invalid-server-option', facts: { field } });
     });
   });
 

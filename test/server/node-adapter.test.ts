@@ -1,0 +1,197 @@
+// toNodeHandler: the token handler in Express 5 and in node:http, over a real socket on 127.0.0.1.
+// What authorize sees: the method, the real URL (the proxy's scheme and host only when trusted),
+// the headers and cookies, and through its context what the app's middleware put on req.
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeAccessToken } from 'access-token-manager';
+import { createTokenHandler, toNodeHandler, type NodeRequestContext } from 'access-token-manager/server';
+import { options } from './support.js';
+
+/** What the app's auth middleware adds to Express's request. */
+type SignedInRequest = express.Request & { user?: { id: string } };
+
+interface Seen {
+  url: string;
+  method: string;
+  cookie: string | null;
+}
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+const close = (server: Server) => new Promise((resolve) => server.close(resolve));
+
+describe('toNodeHandler in Express 5', () => {
+  const seen: Seen[] = [];
+  let server: Server;
+  let base = '';
+
+  beforeAll(async () => {
+    // authorize reaches req.user through its context, typed by createTokenHandler's parameter.
+    const handler = createTokenHandler<NodeRequestContext<SignedInRequest>>({
+      ...options({ cors: { origins: ['https://app.example.com'], credentials: true } }),
+      authorize: (request, { req }) => {
+        seen.push({ url: request.url, method: request.method, cookie: request.headers.get('cookie') });
+        return req.user ? { identity: req.user.id, grants: { video: {} } } : null;
+      },
+    });
+    const app = express();
+    // The app's own sign-in: a session cookie naming the user, read by its middleware.
+    app.use((req: SignedInRequest, _res, next) => {
+      const user = /(?:^|; )session=(\w+)/.exec(req.headers.cookie ?? '')?.[1];
+      if (user !== undefined) req.user = { id: user };
+      next();
+    });
+    const api = express.Router();
+    api.all('/token', toNodeHandler(handler));
+    app.use('/api', api);
+    app.set('trust proxy', true);
+    app.all('/proxied/token', toNodeHandler(handler, { trustProxy: true }));
+    server = createServer(app);
+    base = await listen(server);
+  });
+
+  afterAll(() => close(server));
+
+  it('answers 200 with a token for the user the middleware put on req.user, never stored', async () => {
+    const response = await fetch(`${base}/api/token?identity=mallory`, {
+      headers: { cookie: 'theme=dark; session=alice' },
+    });
+    const body = (await response.json()) as { token: string; identity: string };
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(body.identity).toBe('alice');
+    expect(decodeAccessToken(body.token).identity).toBe('alice');
+  });
+
+  it('answers 401 without a session', async () => {
+    const response = await fetch(`${base}/api/token`);
+
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ error: 'Not signed in.' });
+  });
+
+  it("hands authorize the request's method, cookies and full URL (mounted under /api)", async () => {
+    seen.length = 0;
+    await fetch(`${base}/api/token?x=1`, { method: 'POST', headers: { cookie: 'session=bob; a=b' } });
+
+    expect(seen).toEqual([{ url: `${base}/api/token?x=1`, method: 'POST', cookie: 'session=bob; a=b' }]);
+  });
+
+  it('ignores X-Forwarded-Proto and -Host unless the app trusts a proxy', async () => {
+    seen.length = 0;
+    const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'tokens.example.com' };
+    await fetch(`${base}/api/token`, { headers: forwarded });
+    await fetch(`${base}/proxied/token`, { headers: forwarded });
+
+    expect(seen.map(({ url }) => url)).toEqual([
+      `${base}/api/token`,
+      'https://tokens.example.com/proxied/token',
+    ]);
+  });
+
+  it("answers a cross-origin preflight and echoes the page's origin, through Express's router", async () => {
+    const origin = 'https://app.example.com';
+    const answered = await fetch(`${base}/api/token`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'GET' },
+    });
+    const got = await fetch(`${base}/api/token`, { headers: { origin, cookie: 'session=alice' } });
+
+    expect(answered.status).toBe(204);
+    expect(answered.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(answered.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(got.status).toBe(200);
+    expect(got.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(got.headers.get('vary')).toBe('Origin');
+  });
+});
+
+describe('toNodeHandler in node:http', () => {
+  const urls: string[] = [];
+  let plain: Server;
+  let trusting: Server;
+  let plainBase = '';
+  let trustingBase = '';
+
+  beforeAll(async () => {
+    const handler = createTokenHandler(
+      options({
+        authorize: (request: Request) => {
+          urls.push(request.url);
+          const user = /(?:^|; )user=(\w+)/.exec(request.headers.get('cookie') ?? '')?.[1];
+          return user ? { identity: user, grants: { video: {} } } : undefined;
+        },
+      }),
+    );
+    plain = createServer(toNodeHandler(handler));
+    trusting = createServer(toNodeHandler(handler, { trustProxy: true }));
+    plainBase = await listen(plain);
+    trustingBase = await listen(trusting);
+  });
+
+  afterAll(async () => {
+    await close(plain);
+    await close(trusting);
+  });
+
+  it('answers 200 for the cookie, and 401 (not 500) for an authorize that returns undefined', async () => {
+    const signedIn = await fetch(`${plainBase}/token`, { headers: { cookie: 'user=carol' } });
+    const signedOut = await fetch(`${plainBase}/token`);
+
+    expect(signedIn.status).toBe(200);
+    expect(((await signedIn.json()) as { identity: string }).identity).toBe('carol');
+    expect(signedOut.status).toBe(401);
+  });
+
+  it('builds the URL with http, never the forwarded https, when no proxy is trusted', async () => {
+    urls.length = 0;
+    await fetch(`${plainBase}/token?a=1`, { headers: { 'x-forwarded-proto': 'https' } });
+
+    expect(urls).toEqual([`${plainBase}/token?a=1`]);
+  });
+
+  it('takes the first forwarded scheme and host behind a trusted proxy chain', async () => {
+    urls.length = 0;
+    await fetch(`${trustingBase}/token`, {
+      headers: { 'x-forwarded-proto': 'https, http', 'x-forwarded-host': 'id.example.com, lb.internal' },
+    });
+
+    expect(urls).toEqual(['https://id.example.com/token']);
+  });
+
+  it('falls back to the Host header when a forwarded host is no host (a URL trick)', async () => {
+    urls.length = 0;
+    await fetch(`${trustingBase}/token`, {
+      headers: { 'x-forwarded-proto': 'javascript', 'x-forwarded-host': 'evil.example/@x' },
+    });
+
+    expect(urls).toEqual([`${trustingBase}/token`]);
+  });
+
+  it('answers 405 to PUT with its Allow header, and never reads a body', async () => {
+    const response = await fetch(`${plainBase}/token`, { method: 'PUT', body: 'x'.repeat(100_000) });
+
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, POST');
+  });
+
+  it('answers 405 to TRACE, a method a Fetch Request cannot even carry, never 500', async () => {
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const sent = httpRequest(`${plainBase}/token`, { method: 'TRACE' }, (response) => {
+        response.resume();
+        resolve(response.statusCode);
+      });
+      sent.on('error', reject);
+      sent.end();
+    });
+
+    expect(status).toBe(405);
+  });
+});
