@@ -10,7 +10,7 @@ import { EventEmitter } from './emitter';
 import { AccessTokenError } from './errors';
 import type { CurrentToken } from './heldToken';
 import { hasMethods, invalidArgument, readOptions } from './input';
-import { resolveOptions, type AccessManagerOptions } from './options';
+import { durationOption, resolveOptions, type AccessManagerOptions } from './options';
 import type { RefreshFailure } from './provider';
 import { Refresher } from './refresh';
 import { Alarm, alarmStepMs } from './schedule';
@@ -326,22 +326,8 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    */
   getToken(options: GetTokenOptions = {}): Promise<string> {
     try {
-      const {
-        minValidityMs = this.#aboutToExpireMs,
-        timeoutMs = 30_000,
-        signal,
-      } = readOptions('options', options);
-      if (typeof minValidityMs !== 'number' || !(minValidityMs >= 0) || !Number.isFinite(minValidityMs)) {
-        throw invalidArgument(
-          'options.minValidityMs',
-          'a finite number of milliseconds, 0 or more',
-          minValidityMs,
-        );
-      }
-      if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) {
-        throw invalidArgument('options.timeoutMs', 'a number of milliseconds above 0', timeoutMs);
-      }
-      if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      const { minValidityMs, timeoutMs, signal } = readOptions('options', options);
+      if (signal !== undefined && !hasMethods(signal, ['addEventListener'])) {
         throw invalidArgument('options.signal', 'an AbortSignal', signal);
       }
       if (this.#state.destroyed) throw new AccessTokenError('destroyed');
@@ -349,13 +335,14 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
         clock: this.#clock,
         held: () => this.#state.held,
         subscribe: this.subscribe,
-        onRefreshFailed: (run: (error: AccessTokenError) => void) => {
-          this.on('refreshFailed', run);
-          return () => void this.off('refreshFailed', run);
-        },
         refresh: () => (this.#refresher.hasProvider ? this.#refresher.run('manual') : null),
       };
-      return tokenOnDemand(host, minValidityMs, timeoutMs, signal);
+      return tokenOnDemand(
+        host,
+        durationOption('minValidityMs', minValidityMs, this.#aboutToExpireMs, 0),
+        durationOption('timeoutMs', timeoutMs, 30_000, 1),
+        signal,
+      );
     } catch (error) {
       return Promise.reject(error as Error);
     }

@@ -24,7 +24,7 @@ export interface GetTokenOptions {
   /** Gives up the wait: the promise rejects with `signal.reason` (as `fetch` does). */
   signal?: AbortSignal;
   /**
-   * The longest wait, in milliseconds (`Infinity`: no limit); then it rejects with `token-timeout`.
+   * The longest wait, in milliseconds; then it rejects with `token-timeout`.
    * @defaultValue 30000
    */
   timeoutMs?: number;
@@ -37,8 +37,6 @@ export interface OnDemandHost {
   held(): HeldToken | null;
   /** The manager's `subscribe`. */
   subscribe(run: (snapshot: AccessTokenSnapshot) => void): () => void;
-  /** Calls `run` with each `refreshFailed` error until the returned function is called. */
-  onRefreshFailed(run: (error: AccessTokenError) => void): () => void;
   /** Starts (or joins) the one refresh; `null` without a provider. */
   refresh(): Promise<string> | null;
 }
@@ -48,10 +46,9 @@ export interface OnDemandHost {
  * through the provider (one flight shared with every other trigger) or given by the app.
  *
  * @returns the token.
- * @throws the provider's typed error (its first failed attempt's, or what ended the refresh),
- *   `token-too-short` when even a fresh token lives less than asked, `token-timeout` after
- *   `timeoutMs`, `signed-out` or `session-ended` when the session ends meanwhile, `destroyed`,
- *   or `signal.reason`.
+ * @throws the error of the snapshot's next change that brings none (a failed attempt's, a
+ *   refusal's, `session-ended`, `signed-out`, `destroyed`), `token-too-short` when even a fresh
+ *   token lives less than asked, `token-timeout` after `timeoutMs`, or `signal.reason`.
  */
 export function tokenOnDemand(
   host: OnDemandHost,
@@ -59,56 +56,43 @@ export function tokenOnDemand(
   timeoutMs: number,
   signal: AbortSignal | undefined,
 ): Promise<string> {
-  const goodEnough = (): string | null => {
-    const held = host.held();
-    return held && held.expiresAtMs - host.clock.now() >= minValidityMs ? held.token : null;
-  };
-  const ready = goodEnough();
-  if (ready !== null) return Promise.resolve(ready);
-  if (signal?.aborted) return Promise.reject(signal.reason as Error);
   return new Promise<string>((resolve, reject) => {
+    // Aborted once settled: it clears the time limit's timer and every listener of the wait.
     const over = new AbortController();
-    let unsubscribe = (): void => {};
-    let stopHearing = (): void => {};
-    const settle = (settleWith: () => void): void => {
-      if (over.signal.aborted) return;
-      over.abort(); // clears the time limit's timer and the abort listener
-      unsubscribe();
-      stopHearing();
-      settleWith();
-    };
-    const fail = (error: unknown): void => settle(() => reject(error as Error));
-    const take = (token: string): void => settle(() => resolve(token));
-    if (Number.isFinite(timeoutMs)) {
-      void wait(host.clock, timeoutMs, over.signal).then(
-        (ranOut) => ranOut && fail(new AccessTokenError('token-timeout', { timeoutMs })),
-      );
-    }
-    signal?.addEventListener('abort', () => fail(signal.reason), { signal: over.signal });
-    let first = true;
-    unsubscribe = host.subscribe((snapshot) => {
-      const token = goodEnough();
-      if (token !== null) take(token);
-      else if (snapshot.error?.reason === 'destroyed') fail(snapshot.error);
-      // The session ended while this waited (the one it started in, if ended, is waited out).
-      else if (!first && snapshot.status === 'sessionEnded') {
-        fail(snapshot.error ?? new AccessTokenError('signed-out'));
-      }
-      first = false;
-    });
-    // A failed attempt (another tab's failure aside: this one waits for that tab's retry).
-    stopHearing = host.onRefreshFailed((error) => error.reason !== 'peer-retrying' && fail(error));
-    host.refresh()?.then(() => {
+    const ended = over.signal;
+    /** Settles with the held token if it is good enough, else with `error` if there is one. */
+    const look = (error?: unknown): void => {
       const held = host.held();
-      if (held && goodEnough() === null) {
-        const leftMs = held.expiresAtMs - host.clock.now();
-        fail(
-          new AccessTokenError('token-too-short', {
-            seconds: Math.floor(leftMs / 1000),
-            timeoutMs: minValidityMs,
-          }),
-        );
-      }
-    }, fail);
+      const good = held && held.expiresAtMs - host.clock.now() >= minValidityMs;
+      if (ended.aborted || (!good && !error)) return;
+      over.abort();
+      if (good) resolve(held.token);
+      else reject(error as Error);
+    };
+    // Each change of the snapshot: a token (taken if it is good enough), or what went wrong (a
+    // failed attempt, a refusal, the session's end, destroy()); the state it began in is waited out.
+    let before: AccessTokenSnapshot | undefined;
+    const unsubscribe = host.subscribe((snapshot) => {
+      const { error, status } = snapshot;
+      const news = before && (error !== before.error || status !== before.status);
+      before = snapshot;
+      look(news && (error ?? (status === 'sessionEnded' ? new AccessTokenError('signed-out') : null)));
+    });
+    if (ended.aborted) return unsubscribe(); // the token held will do
+    ended.addEventListener('abort', unsubscribe);
+    if (signal?.aborted) look(signal.reason);
+    signal?.addEventListener('abort', () => look(signal.reason), { signal: ended });
+    void wait(host.clock, timeoutMs, ended).then(
+      (ranOut) => ranOut && look(new AccessTokenError('token-timeout', { timeoutMs })),
+    );
+    host.refresh()?.then(() => {
+      const leftMs = (host.held()?.expiresAtMs ?? 0) - host.clock.now();
+      look(
+        new AccessTokenError('token-too-short', {
+          seconds: Math.floor(leftMs / 1000),
+          timeoutMs: minValidityMs,
+        }),
+      );
+    }, look);
   });
 }
