@@ -272,7 +272,7 @@ const DESCRIBERS: Record<AccessTokenErrorReason, Describer> = {
     ON_CLIENT + 'call updateToken(token) sooner, or raise timeoutMs.',
   ],
   'token-too-short': (f) => [
-    `The newest token has ${f.seconds} s left, less than the ${formatDuration(f.timeoutMs ?? 0)} asked of getToken().`,
+    `Even a fresh token lives less than the ${formatDuration(f.timeoutMs ?? 0)} asked of getToken().`,
     ON_SERVER + 'mint longer-lived tokens (ttl), or ask getToken() for less.',
   ],
   'endpoint-status': (f) => [

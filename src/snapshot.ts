@@ -55,7 +55,7 @@ export interface AccessTokenSnapshot {
  * @example
  * const initial = manager?.getSnapshot() ?? EMPTY_SNAPSHOT;
  */
-export const EMPTY_SNAPSHOT: AccessTokenSnapshot = Object.freeze({
+export const EMPTY_SNAPSHOT: AccessTokenSnapshot = /* @__PURE__ */ Object.freeze({
   token: null,
   identity: null,
   expires: null,

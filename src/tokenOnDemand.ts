@@ -85,14 +85,9 @@ export function tokenOnDemand(
     void wait(host.clock, timeoutMs, ended).then(
       (ranOut) => ranOut && look(new AccessTokenError('token-timeout', { timeoutMs })),
     );
-    host.refresh()?.then(() => {
-      const leftMs = (host.held()?.expiresAtMs ?? 0) - host.clock.now();
-      look(
-        new AccessTokenError('token-too-short', {
-          seconds: Math.floor(leftMs / 1000),
-          timeoutMs: minValidityMs,
-        }),
-      );
-    }, look);
+    // The refresh brought a token: if it is not good enough, the provider's tokens are too short.
+    host
+      .refresh()
+      ?.then(() => look(new AccessTokenError('token-too-short', { timeoutMs: minValidityMs })), look);
   });
 }

@@ -25,8 +25,7 @@ export class TokenState {
   #destroyed = false;
   #destroyedError: AccessTokenError | undefined;
   #snapshot: AccessTokenSnapshot = EMPTY_SNAPSHOT;
-  /** Each subscriber, with the last snapshot it was given (none is given the same one twice). */
-  readonly #subscribers = new Map<Subscriber, AccessTokenSnapshot>();
+  readonly #subscribers = new Set<Subscriber>();
 
   /** The token held, or `null` (before the first one, after `signOut()`). */
   get held(): CurrentToken | null {
@@ -153,9 +152,8 @@ export class TokenState {
    * @returns the function that unsubscribes; safe to call anywhere, any number of times.
    */
   subscribe(run: Subscriber): () => void {
-    const snapshot = this.#snapshot;
-    if (!this.#destroyed) this.#subscribers.set(run, snapshot);
-    run(snapshot);
+    if (!this.#destroyed) this.#subscribers.add(run);
+    run(this.#snapshot);
     return () => void this.#subscribers.delete(run);
   }
 
@@ -177,12 +175,11 @@ export class TokenState {
       error,
     });
     this.#snapshot = snapshot;
-    // A subscriber may change the state again: those after it then get the newer snapshot, once.
-    for (const [run, seen] of [...this.#subscribers]) {
+    // A subscriber may change the state again: that change told every subscriber the newer
+    // snapshot, so this one stops. One added meanwhile got the snapshot when it subscribed.
+    for (const run of [...this.#subscribers]) {
       if (this.#snapshot !== snapshot) return;
-      if (seen === snapshot || !this.#subscribers.has(run)) continue;
-      this.#subscribers.set(run, snapshot);
-      run(snapshot);
+      if (this.#subscribers.has(run)) run(snapshot);
     }
   }
 

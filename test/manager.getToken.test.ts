@@ -87,7 +87,7 @@ describe(AccessManager, () => {
       const manager = new AccessManager(null, { tokenProvider: () => mintToken({ ttl: 600 }) });
       await expect(manager.getToken({ minValidityMs: 20 * MINUTE })).rejects.toMatchObject({
         reason: 'token-too-short',
-        facts: { seconds: 600 },
+        facts: { timeoutMs: 20 * MINUTE },
       });
       manager.destroy();
     });
