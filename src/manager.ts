@@ -478,12 +478,12 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     // which goes on once both warnings have fired.
     if (this.#state.destroyed || current === null || this.#warning) return;
     const nowMs = this.#clock.now();
-    if (this.#state.warn(current, nowMs)) {
+    if (this.#state.fire(current, nowMs, false)) {
       this.#warn();
       // A listener may have replaced the token or destroyed the manager: that re-armed everything.
       if (this.#state.held !== current || this.#state.destroyed) return;
     }
-    if (this.#state.expire(current, nowMs)) {
+    if (this.#state.fire(current, nowMs, true)) {
       this.emit('tokenExpired', this);
       if (this.#state.held !== current || this.#state.destroyed) return;
     }

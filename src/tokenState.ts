@@ -14,16 +14,15 @@ import { EMPTY_SNAPSHOT, type AccessTokenSnapshot, type AccessTokenStatus } from
 /** A function given to `subscribe`. */
 type Subscriber = (snapshot: AccessTokenSnapshot) => void;
 
-/** Why automatic refreshing is off: the error that ended it, or the app's `signOut()`. */
-type Ended = AccessTokenError | 'signed-out';
-
 /** See the module comment. */
 export class TokenState {
   #held: CurrentToken | null = null;
-  #ended: Ended | null = null;
+  /** Automatic refreshing is off until the app acts (see {@link TokenState.end}). */
+  #off = false;
+  /** The session is over: the provider said so, or the user signed out. */
+  #over = false;
   #error: AccessTokenError | null = null;
   #destroyed = false;
-  #destroyedError: AccessTokenError | undefined;
   #snapshot: AccessTokenSnapshot = EMPTY_SNAPSHOT;
   readonly #subscribers = new Set<Subscriber>();
 
@@ -39,7 +38,7 @@ export class TokenState {
 
   /** Whether the session is over (the provider said so, or the user signed out) until the app acts. */
   get sessionEnded(): boolean {
-    return this.#ended === 'signed-out' || this.#ended?.reason === 'session-ended';
+    return this.#over;
   }
 
   /** The snapshot: the same object until one of its fields changes. */
@@ -56,24 +55,22 @@ export class TokenState {
   accept(token: string, nowMs: number, aboutToExpireMs: number): CurrentToken {
     const held = admitToken(token, this.#held, nowMs, aboutToExpireMs);
     this.#held = held;
-    this.#ended = null;
+    this.#off = this.#over = false;
     this.#error = null;
     this.#publish();
     return held;
   }
 
-  /** @returns whether `held`'s warning is due now and had not fired (it counts as fired from now). */
-  warn(held: CurrentToken, nowMs: number): boolean {
-    if (held !== this.#held || held.warned || nowMs < held.aboutToExpireAtMs) return false;
-    held.warned = true;
-    this.#publish();
-    return true;
-  }
-
-  /** @returns whether `held` has expired now and `tokenExpired` had not fired (it counts as fired from now). */
-  expire(held: CurrentToken, nowMs: number): boolean {
-    if (held !== this.#held || held.expiredFired || nowMs < held.expiresAtMs) return false;
-    held.expiredFired = true;
+  /**
+   * The moment of `held`'s warning (or, `expired`, of its expiry) has come by `nowMs`.
+   * @returns whether it had not fired yet: it counts as fired from now, and the caller fires it.
+   */
+  fire(held: CurrentToken, nowMs: number, expired: boolean): boolean {
+    const flag = expired ? 'expiredFired' : 'warned';
+    if (held !== this.#held || held[flag] || nowMs < (expired ? held.expiresAtMs : held.aboutToExpireAtMs)) {
+      return false;
+    }
+    held[flag] = true;
     this.#publish();
     return true;
   }
@@ -101,7 +98,7 @@ export class TokenState {
    */
   claimRefresh(held: HeldToken, refusedAtMs?: number): boolean {
     const current = this.#held;
-    if (held !== current || current.refreshStarted || this.#ended !== null || this.#destroyed) return false;
+    if (held !== current || current.refreshStarted || this.#off || this.#destroyed) return false;
     current.refreshStarted = true;
     if (refusedAtMs !== undefined) current.serverSaidDueAtMs = refusedAtMs;
     return true;
@@ -115,35 +112,29 @@ export class TokenState {
 
   /**
    * Automatic refreshing stops until the app calls `refresh()` or gives a token: `error` ended it
-   * (the session is over, or the endpoint cannot be reached from here).
+   * (the session is over, `session-ended`, or the endpoint cannot be reached from here).
    * @returns whether it was running (another tab's word about an ended session is reported once).
    */
   end(error: AccessTokenError): boolean {
-    const wasRunning = this.#ended === null;
-    this.#ended = error;
-    this.#error = error;
-    this.#publish();
-    return wasRunning;
+    const wasOn = !this.#off;
+    this.#off = true;
+    this.#over = error.reason === 'session-ended';
+    this.fail(error);
+    return wasOn;
   }
 
-  /**
-   * The user signed out: the token is forgotten, and automatic refreshing stops until a new token.
-   * @returns whether the session was still on (signing out twice changes nothing).
-   */
-  signOut(): boolean {
-    if (this.#destroyed || (this.#ended === 'signed-out' && this.#held === null)) return false;
+  /** The user signed out: the token is forgotten, and automatic refreshing stops until a new token. */
+  signOut(): void {
     this.#held = null;
-    this.#ended = 'signed-out';
+    this.#off = this.#over = true;
     this.#error = null;
     this.#publish();
-    return true;
   }
 
   /** The manager was destroyed: subscribers get the last snapshot (status `'error'`, `destroyed`), then no more. */
   destroy(): void {
-    if (this.#destroyed) return;
     this.#destroyed = true;
-    this.#publish();
+    this.fail(new AccessTokenError('destroyed'));
     this.#subscribers.clear();
   }
 
@@ -157,14 +148,24 @@ export class TokenState {
     return () => void this.#subscribers.delete(run);
   }
 
-  /** Derives the snapshot; when it changed, tells each subscriber that has not seen it yet. */
+  /** Derives the snapshot; when it changed, tells each subscriber. */
   #publish(): void {
     const previous = this.#snapshot;
     const held = this.#destroyed ? null : this.#held;
-    const error = this.#destroyed
-      ? (this.#destroyedError ??= new AccessTokenError('destroyed'))
-      : this.#error;
-    const status = this.#status(held, error);
+    const error = this.#error;
+    const status: AccessTokenStatus = this.#destroyed
+      ? 'error'
+      : this.#over
+        ? 'sessionEnded'
+        : held === null || held.expiredFired
+          ? error
+            ? 'error'
+            : held
+              ? 'expired'
+              : 'empty'
+          : held.warned
+            ? 'aboutToExpire'
+            : 'valid';
     const token = held?.token ?? null;
     if (token === previous.token && status === previous.status && error === previous.error) return;
     const snapshot: AccessTokenSnapshot = Object.freeze({
@@ -181,15 +182,5 @@ export class TokenState {
       if (this.#snapshot !== snapshot) return;
       if (this.#subscribers.has(run)) run(snapshot);
     }
-  }
-
-  #status(held: CurrentToken | null, error: AccessTokenError | null): AccessTokenStatus {
-    if (this.#destroyed) return 'error';
-    if (this.sessionEnded) return 'sessionEnded';
-    if (held === null || held.expiredFired) {
-      if (error) return 'error';
-      return held === null ? 'empty' : 'expired';
-    }
-    return held.warned ? 'aboutToExpire' : 'valid';
   }
 }
