@@ -74,9 +74,10 @@ export function tokenOnDemand(
     let before: AccessTokenSnapshot | undefined;
     const unsubscribe = host.subscribe((snapshot) => {
       const { error, status } = snapshot;
-      const news = before && (error !== before.error || status !== before.status);
+      const newError = before && error !== before.error ? error : null;
+      const sessionEnded = before && status === 'sessionEnded' && before.status !== status;
       before = snapshot;
-      look(news && (error ?? (status === 'sessionEnded' ? new AccessTokenError('signed-out') : null)));
+      look(newError ?? (sessionEnded ? new AccessTokenError('signed-out') : undefined));
     });
     if (ended.aborted) return unsubscribe(); // the token held will do
     ended.addEventListener('abort', unsubscribe);

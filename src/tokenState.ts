@@ -106,6 +106,7 @@ export class TokenState {
 
   /** Records `error` (a `tokenError` or `refreshFailed`) as the last one. */
   fail(error: AccessTokenError): void {
+    if (this.#destroyed) return; // the last snapshot says destroyed
     this.#error = error;
     this.#publish();
   }
@@ -134,7 +135,8 @@ export class TokenState {
   /** The manager was destroyed: subscribers get the last snapshot (status `'error'`, `destroyed`), then no more. */
   destroy(): void {
     this.#destroyed = true;
-    this.fail(new AccessTokenError('destroyed'));
+    this.#error = new AccessTokenError('destroyed');
+    this.#publish();
     this.#subscribers.clear();
   }
 

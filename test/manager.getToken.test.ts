@@ -104,6 +104,18 @@ describe(AccessManager, () => {
         manager.destroy();
       });
 
+      it('is not rejected by an error from before it was called, when the token then expires', async () => {
+        const manager = new AccessManager(mintToken({ ttl: 120 }));
+        await manager.updateToken('not a token').catch(() => {}); // an earlier refusal, in the snapshot
+        const asked = manager.getToken({ minValidityMs: 5 * MINUTE, timeoutMs: 10 * MINUTE });
+        await advance(3 * MINUTE); // expired: status 'error' with that same refusal
+        expect(manager.getSnapshot().status).toBe('error');
+        const next = mintAt(3 * MINUTE);
+        await manager.updateToken(next);
+        await expect(asked).resolves.toBe(next);
+        manager.destroy();
+      });
+
       it('rejects with token-timeout after timeoutMs (30 s by default), leaving no timer', async () => {
         const manager = new AccessManager();
         const asked = manager.getToken();

@@ -125,6 +125,18 @@ describe(AccessManager, () => {
       manager.destroy();
     });
 
+    it('calls a subscriber added inside another run at once, and not again for the same change', async () => {
+      const manager = new AccessManager(mintToken());
+      const late: string[] = [];
+      manager.subscribe((snapshot) => {
+        if (snapshot.status === 'aboutToExpire') manager.subscribe((seen) => late.push(seen.status));
+      });
+      await advance(57 * MINUTE);
+      expect(late).toEqual(['aboutToExpire']);
+      manager.destroy();
+      expect(late).toEqual(['aboutToExpire', 'error']);
+    });
+
     it('unsubscribes inside run, twice, or after destroy()', async () => {
       const manager = new AccessManager(mintToken());
       const calls: string[] = [];
