@@ -317,6 +317,8 @@ export class Refresher {
       this.#settings.tokenProvider!({ reason, signal }),
       whenAborted(signal),
     ]);
+    // Aborted as the provider answered (signOut() in the same tick): its token is not taken.
+    if (signal.aborted) throw new AccessTokenError('destroyed');
     const delivered = this.#host.updateToken(token);
     // Acceptance is synchronous: a refused token (or a destroyed manager) rejects at once.
     if (this.#host.held()?.token !== token) await delivered;
