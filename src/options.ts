@@ -112,7 +112,17 @@ export function resolveOptions(options: AccessManagerOptions): ResolvedOptions {
   };
 }
 
-function durationOption(name: string, value: number | undefined, fallback: number, minimum: 0 | 1): number {
+/**
+ * Reads the duration option `options.<name>`: `fallback` when it is not given.
+ * @throws {@link AccessTokenError} `invalid-argument` unless it is a finite number of
+ *   milliseconds of at least `minimum`.
+ */
+export function durationOption(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  minimum: 0 | 1,
+): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !(value >= minimum) || !Number.isFinite(value)) {
     const expected =

@@ -36,6 +36,13 @@ export interface RefreshHost {
   /** The token held now, or `null`. */
   held(): HeldToken | null;
   /**
+   * Starts the one automatic refresh of `held` (refused by an SDK's server at `refusedAtMs`, if
+   * given: due from then on).
+   * @returns `false` when it is no longer held, its refresh started already, or automatic
+   *   refreshing is off (the session ended, or the user signed out).
+   */
+  claimRefresh(held: HeldToken, refusedAtMs?: number): boolean;
+  /**
    * Validates `token` and makes it current, then hands it to the clients.
    *
    * Ordering relied on (by `#fetch` and `#adopt` below): acceptance or refusal happens
@@ -49,6 +56,8 @@ export interface RefreshHost {
   reportFailure(error: AccessTokenError, failure: RefreshFailure): void;
   /** Told once when a refresh ends for good (see `sessionEnded.ts`); the manager emits `tokenError`. */
   reportEnd(error: AccessTokenError): void;
+  /** Another tab's session ended; see {@link SharingHost.endSession}. */
+  endSession(signedOut: boolean, status?: number): void;
 }
 
 /** The options the refresher reads, under their public names, with defaults applied. */
@@ -76,13 +85,15 @@ export class Refresher {
   #wakeController = new AbortController();
   /** The token the refresh under way started from (a manual refresh must replace it). */
   #startedFrom: HeldToken | null = null;
-  /** The token whose scheduled refresh has started: each token starts one, at most. */
-  #scheduledFor: HeldToken | null = null;
   /** Refusals by an SDK's server in a row (no token has reached its due moment unrefused since). */
   #refusals = 0;
   /** When the refresh a refusal asked for may call the provider, in local milliseconds. */
   #refusalWaitUntilMs = 0;
   #stopped = false;
+  /** Counts {@link Refresher.cancel}s: a refresh started before the last one is over. */
+  #generation = 0;
+  /** Why the last {@link Refresher.cancel} called off the refresh under way. */
+  #cancelledBy = new AccessTokenError('destroyed');
 
   /**
    * @param host - the manager's side: its token, and how to accept a new one.
@@ -97,6 +108,7 @@ export class Refresher {
         clock,
         held: () => host.held(),
         adopt: (token) => this.#adopt(token),
+        endSession: (signedOut, status) => host.endSession(signedOut, status),
         wait: (ms, signal) => wait(clock, ms, signal),
       }) ?? null;
   }
@@ -129,10 +141,10 @@ export class Refresher {
    * @returns the next moment to be told the time, or `Infinity`.
    */
   tick(held: HeldToken, nowMs: number, waking: boolean): number {
-    if (this.#scheduledFor === held) return Infinity;
     const dueAtMs = this.dueAtMs(held);
     if (nowMs < dueAtMs) return dueAtMs;
-    this.#scheduledFor = held;
+    // Once claimed, a token stays due: its due moment only ever moves earlier.
+    if (!this.#host.claimRefresh(held)) return Infinity;
     this.#refusals = 0; // it lived to its due moment unrefused
     this.start(waking ? 'wake' : nowMs >= held.expiresAtMs ? 'expired' : 'about-to-expire');
     return Infinity;
@@ -148,11 +160,17 @@ export class Refresher {
     if (reason === 'manual') this.#refusalWaitUntilMs = 0; // the app asks now: a refusal's wait ends
     if (this.#inFlight === null) {
       this.#startedFrom = this.#host.held();
-      this.#inFlight = this.#loop(reason).finally(() => {
-        this.#inFlight = null;
+      const flight: Promise<string> = this.#loop(reason).finally(() => {
+        if (this.#inFlight === flight) this.#inFlight = null;
       });
-      // Reported once the refresh is over, so a tokenError listener's refresh() starts a new one.
-      this.#inFlight.catch((error: unknown) => endsRefreshing(error) && this.#host.reportEnd(error));
+      this.#inFlight = flight;
+      // Reported once the refresh is over, so a tokenError listener's refresh() starts a new one;
+      // a refresh called off (see cancel) was ended by whoever called it off, who reports it.
+      const generation = this.#generation;
+      flight.catch(
+        (error: unknown) =>
+          generation === this.#generation && endsRefreshing(error) && this.#host.reportEnd(error),
+      );
     }
     return this.#inFlight;
   }
@@ -171,10 +189,8 @@ export class Refresher {
    * a manual refresh does.
    */
   refuse(held: HeldToken): void {
-    if (!this.hasProvider || this.#scheduledFor === held) return;
     const { clock, retry } = this.#settings;
-    this.#scheduledFor = held;
-    held.serverSaidDueAtMs = clock.now();
+    if (!this.hasProvider || !this.#host.claimRefresh(held, clock.now())) return;
     const delayMs = backoffDelayMs(++this.#refusals, { ...retry, maxDelayMs: 8 * retry.maxDelayMs });
     this.#refusalWaitUntilMs = clock.now() + delayMs;
     this.start('rejected');
@@ -185,6 +201,26 @@ export class Refresher {
     const waking = this.#wakeController;
     this.#wakeController = new AbortController();
     waking.abort();
+  }
+
+  /**
+   * Calls off the refresh under way (the session ended, or the user signed out): its attempt is
+   * aborted, its waits end, and whoever awaits it gets `reason`; the next `run` starts over, with
+   * no refusal's backoff left. Unlike {@link Refresher.stop}, the refresher goes on.
+   */
+  cancel(reason: AccessTokenError): void {
+    this.#generation += 1;
+    this.#cancelledBy = reason;
+    this.#inFlight = null;
+    this.#refusals = 0;
+    this.#refusalWaitUntilMs = 0;
+    this.#attemptController?.abort();
+    this.wake();
+  }
+
+  /** Tells the other tabs that this tab's session ended (see {@link SharedRefresh.ended}). */
+  ended(signedOut: boolean, status?: number): void {
+    this.#tabs?.ended?.(signedOut, status);
   }
 
   /**
@@ -200,33 +236,33 @@ export class Refresher {
 
   async #loop(reason: RefreshReason): Promise<string> {
     const { clock, pauseWhenHidden, retry } = this.#settings;
+    // Called off by cancel() (a later one counts too): it ends as when stopped, with cancel's reason.
+    const generation = this.#generation;
+    const over = (): boolean => this.#stopped || generation !== this.#generation;
     // A refusal's backoff (see refuse); woken early, it waits the rest.
-    while (reason === 'rejected' && !this.#stopped && clock.now() < this.#refusalWaitUntilMs) {
+    while (reason === 'rejected' && !over() && clock.now() < this.#refusalWaitUntilMs) {
       await wait(clock, this.#refusalWaitUntilMs - clock.now(), this.#wakeController.signal);
     }
     for (let attempt = 1; ; attempt++) {
-      while (!this.#stopped && (clock.isOnline?.() === false || (pauseWhenHidden && clock.isHidden?.()))) {
+      while (!over() && (clock.isOnline?.() === false || (pauseWhenHidden && clock.isHidden?.()))) {
         // Woken by `online` or `visibilitychange`; the time limit covers a clock that never wakes.
         await wait(clock, retry.maxDelayMs, this.#wakeController.signal);
       }
-      if (this.#stopped) break;
+      if (over()) break;
       try {
         const token = await this.#attempt(reason);
-        if (!this.#stopped) return token;
+        if (!over()) return token;
       } catch (error) {
-        if (this.#stopped) break;
-        if (endsRefreshing(error)) {
-          // Nothing automatic until the app acts: the token held starts no refresh of its own again.
-          this.#scheduledFor = this.#host.held();
-          throw error;
-        }
+        if (over()) break;
+        // Nothing automatic until the app acts: reported (and recorded) once the refresh is over.
+        if (endsRefreshing(error)) throw error;
         const retryInMs = retryDelayMs(attempt, retry, error);
         this.#reportFailure(error, { attempt, retryInMs });
-        if (this.#stopped) break; // a refreshFailed listener destroyed the manager
+        if (over()) break; // a refreshFailed listener destroyed the manager
         await wait(clock, retryInMs, this.#wakeController.signal);
       }
     }
-    throw new AccessTokenError('destroyed');
+    throw this.#stopped ? new AccessTokenError('destroyed') : this.#cancelledBy;
   }
 
   /**
@@ -281,6 +317,8 @@ export class Refresher {
       this.#settings.tokenProvider!({ reason, signal }),
       whenAborted(signal),
     ]);
+    // Aborted as the provider answered (signOut() in the same tick): its token is not taken.
+    if (signal.aborted) throw new AccessTokenError('destroyed');
     const delivered = this.#host.updateToken(token);
     // Acceptance is synchronous: a refused token (or a destroyed manager) rejects at once.
     if (this.#host.held()?.token !== token) await delivered;

@@ -12,7 +12,10 @@ import type { SharingHost } from 'access-token-manager';
  * `null` from a tab that holds no valid token (so the asker stops waiting for it).
  */
 type TabMessage =
-  { type: 'token'; token: string | null } | { type: 'request' } | { type: 'failed'; retryAtMs: number };
+  | { type: 'token'; token: string | null }
+  | { type: 'request' }
+  | { type: 'failed'; retryAtMs: number }
+  | { type: 'ended'; signedOut: boolean; status: number | undefined };
 
 const ignore = (): void => {};
 
@@ -69,7 +72,7 @@ export class TabChannel {
     // Anything else another script of the origin posts on the channel (junk, a message of
     // another version) is ignored: each kind of message is read only with the fields it needs.
     this.#channel.onmessage = ({ data }: MessageEvent<unknown>) => {
-      const { type, from, token, retryAtMs } = (data ?? {}) as Partial<Record<string, unknown>>;
+      const { type, from, token, retryAtMs, signedOut, status } = (data ?? {}) as Partial<Record<string, unknown>>;
       if (typeof from !== 'string') return;
       if (type === 'token' && (token === null || (typeof token === 'string' && onToken(token)))) {
         // A tab succeeded: nobody is waiting to retry any more. (A token that does not even
@@ -84,6 +87,8 @@ export class TabChannel {
         // NaN and a time past ask for no wait; a far future (Infinity) for the longest a peer may.
         const untilMs = Math.min(retryAtMs, host.clock.now() + MAX_PEER_RETRY_WAIT_MS);
         if (untilMs > this.#peerRetryAtMs) this.#peerRetryAtMs = untilMs;
+      } else if (type === 'ended') {
+        host.endSession(signedOut === true, typeof status === 'number' ? status : undefined);
       }
     };
     this.#enter();
@@ -127,6 +132,11 @@ export class TabChannel {
    */
   publishFailure(retryAtMs: number): void {
     this.#post({ type: 'failed', retryAtMs });
+  }
+
+  /** Tells the other tabs that this tab's session ended (signed out, or `session-ended`). */
+  publishEnd(signedOut: boolean, status: number | undefined): void {
+    this.#post({ type: 'ended', signedOut, status });
   }
 
   /** Whether another tab's attempt failed and it has not retried yet: then this tab should wait. */

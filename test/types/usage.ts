@@ -4,8 +4,12 @@ import {
   AccessManager,
   AccessTokenError,
   decodeAccessToken,
+  EMPTY_SNAPSHOT,
   fromEndpoint,
   type AccessManagerOptions,
+  type AccessTokenSnapshot,
+  type AccessTokenStatus,
+  type GetTokenOptions,
   type TokenClient,
 } from 'access-token-manager';
 import { tabSharing } from 'access-token-manager/tabs';
@@ -65,7 +69,26 @@ fromEndpoint('/token', { init: async () => ({ headers: { Authorization: `Bearer 
 const ended: AccessTokenError = new AccessTokenError('session-ended', { status: 401 });
 void ended;
 
+// The snapshot, subscribe (a Svelte store's shape), signOut and getToken.
+const snapshot: AccessTokenSnapshot = manager.getSnapshot();
+const status: AccessTokenStatus = snapshot.status;
+const store: { subscribe(run: (value: AccessTokenSnapshot) => void): () => void } = manager;
+const stop: () => void = store.subscribe(({ token: held }) => held?.length);
+stop();
+manager.signOut();
+const onDemand: Promise<string> = manager.getToken({
+  minValidityMs: 60_000,
+  timeoutMs: 5_000,
+  signal: AbortSignal.timeout(1_000),
+});
+const getTokenOptions: GetTokenOptions = {};
+void [status, onDemand, getTokenOptions, EMPTY_SNAPSHOT.status];
+
 // Misuses.
+// @ts-expect-error: the snapshot is read-only
+snapshot.status = 'valid';
+// @ts-expect-error: getToken takes options, not a number of milliseconds
+manager.getToken(60_000);
 // @ts-expect-error: no such event
 manager.on('tokenRefreshed', () => {});
 // @ts-expect-error: tokenError's first argument is an AccessTokenError, not a string
@@ -85,4 +108,4 @@ fromEndpoint({ url: '/token' });
 // @ts-expect-error: init is fetch's options, not a method name
 fromEndpoint('/token', { init: 'POST' });
 // @ts-expect-error: no such reason
-new AccessTokenError('signed-out');
+new AccessTokenError('signed-off');
