@@ -21,14 +21,15 @@ import {
   success,
   type Happening,
 } from './support/simulation.js';
+import { runs, timeLimitMs } from './support/runs.js';
 
 useFakeTime();
 
 /** Simulated days per run, and runs per property: 40 runs × 3 days = 120 days per property. */
 const DAYS_PER_RUN = 3;
-const RUNS = 40;
+const RUNS = runs(40);
 /** A generous limit: the 2 cores are shared, and a property runs a few seconds at most. */
-const TIME_LIMIT_MS = 60_000;
+const TIME_LIMIT_MS = timeLimitMs(60_000);
 /** A provider that always fails is called every 15-30 s: 6 simulated hours per run suffice. */
 const FAILING_HOURS_PER_RUN = 6;
 
@@ -181,7 +182,7 @@ describe(AccessManager, () => {
               expect(warnedAtMs[0]).toBeLessThanOrEqual(expMs - MINUTE);
             },
           ),
-          { numRuns: 200, endOnFailure: true },
+          { numRuns: runs(200), endOnFailure: true },
         );
       },
       TIME_LIMIT_MS,
@@ -213,9 +214,9 @@ describe(AccessManager, () => {
             expect(expired).toEqual([]);
           },
         ),
-        { numRuns: 20, endOnFailure: true },
+        { numRuns: runs(20), endOnFailure: true },
       );
-    }, 60_000);
+    }, TIME_LIMIT_MS);
 
     // Issue 14 item 4. A token server whose clock runs ahead (up to an hour) or behind (a minute),
     // is set back at some moment of the day, and answers from a cache: a token it minted up to

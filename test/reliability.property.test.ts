@@ -19,6 +19,7 @@ import {
   useFakeTime,
 } from './support/time.js';
 import { mintToken } from './support/tokens.js';
+import { runs, timeLimitMs } from './support/runs.js';
 
 useFakeTime();
 
@@ -107,9 +108,9 @@ describe(AccessManager, () => {
             manager.destroy();
           },
         ),
-        { numRuns: 60 },
+        { numRuns: runs(60) },
       );
-    });
+    }, timeLimitMs(30_000));
   });
 
   describe('tokenAboutToExpire and tokenWillExpire (issue #10, item 2)', () => {
@@ -166,9 +167,9 @@ describe(AccessManager, () => {
             manager.destroy();
           },
         ),
-        { numRuns: 80 },
+        { numRuns: runs(80) },
       );
-    });
+    }, timeLimitMs(30_000));
   });
 
   describe('destroy() (issue #10, item 3)', () => {
@@ -259,9 +260,9 @@ describe(AccessManager, () => {
             expect(manager.listenerCount('tokenUpdated')).toBe(0);
           },
         ),
-        { numRuns: 120 },
+        { numRuns: runs(120) },
       );
-    });
+    }, timeLimitMs(30_000));
 
     it('leaves no timer and no provider call when a tab is destroyed at a random moment of a shared refresh', async () => {
       await fc.assert(
@@ -293,9 +294,9 @@ describe(AccessManager, () => {
           expect(calls).toBe(1);
           expect(vi.getTimerCount()).toBe(0);
         }),
-        { numRuns: 30 },
+        { numRuns: runs(30) },
       );
-    });
+    }, timeLimitMs(30_000));
   });
 
   describe('stale (issue #10, item 6)', () => {
@@ -320,9 +321,9 @@ describe(AccessManager, () => {
             manager.destroy();
           },
         ),
-        { numRuns: 25 },
+        { numRuns: runs(25) },
       );
-    });
+    }, timeLimitMs(30_000));
 
     it('refuses a token issued before the one held that expires no later, and takes one that expires later', async () => {
       await fc.assert(
@@ -347,9 +348,9 @@ describe(AccessManager, () => {
             manager.destroy();
           },
         ),
-        { numRuns: 60 },
+        { numRuns: runs(60) },
       );
-    });
+    }, timeLimitMs(30_000));
   });
 
   describe('liveness and bounded calls under a flaky provider', () => {
@@ -387,8 +388,8 @@ describe(AccessManager, () => {
             manager.destroy();
           },
         ),
-        { numRuns: 40 },
+        { numRuns: runs(40) },
       );
-    });
+    }, timeLimitMs(30_000));
   });
 });
