@@ -33,7 +33,9 @@ interface Call {
  * A manager whose provider answers with `answer(call number)`, and the logs the properties read:
  * each token taken with the number of calls made when it was (the next call asks for its successor).
  */
-function managerOf(answer: (index: number, calls: Call[]) => { token: string; aheadMs: number; ttl: number }) {
+function managerOf(
+  answer: (index: number, calls: Call[]) => { token: string; aheadMs: number; ttl: number },
+) {
   const { clock } = fakeClock();
   const calls: Call[] = [];
   const tokenProvider: TokenProvider = () => {
@@ -112,25 +114,28 @@ describe(AccessManager, () => {
     it(
       'asks again at once for a cached token the learned clock finds due, and for every other token a minute before exp by the server',
       async () => {
+        // What one call returns: a fresh token the server caches, a fresh one from an instance
+        // that does not cache, or the cached one, however old (its exp may have passed by the
+        // server's clock). Lifetimes and offsets favour the ones that meet: 30 min, 1 h, 24 h, an hour ahead.
         const answer = fc.record({
-          cached: fc.boolean(),
-          refills: fc.boolean(),
-          ttl: fc.integer({ min: 10 * 60, max: 24 * 3600 }),
+          kind: fc.constantFrom('fresh', 'uncached', 'cached'),
+          ttl: fc.oneof(
+            fc.constantFrom(30 * 60, 3600, 24 * 3600),
+            fc.integer({ min: 10 * 60, max: 24 * 3600 }),
+          ),
         });
         await fc.assert(
           fc.asyncProperty(
-            fc.integer({ min: -MINUTE, max: HOUR }),
+            fc.oneof(fc.constant(HOUR), fc.integer({ min: -MINUTE, max: HOUR })),
             fc.array(answer, { minLength: 1, maxLength: 12 }),
             async (aheadMs, answers) => {
               startRun();
-              // The server's cache: one token per user, minted when the cache was last filled,
-              // served as is however old (its exp may have passed by the server's clock).
-              let slot: { token: string; ttl: number } | null = null;
+              let cache: { token: string; ttl: number } | null = null;
               const run = managerOf((index) => {
-                const { cached, refills, ttl } = answers[index % answers.length]!;
-                if (cached && slot) return { ...slot, aheadMs };
+                const { kind, ttl } = answers[index % answers.length]!;
+                if (kind === 'cached' && cache) return { ...cache, aheadMs };
                 const fresh = { token: mint(aheadMs, ttl, 0, `SK-${index}`), ttl };
-                if (refills || !slot) slot = fresh;
+                if (kind !== 'uncached') cache = fresh;
                 return { ...fresh, aheadMs };
               });
 
