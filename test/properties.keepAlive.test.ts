@@ -190,37 +190,33 @@ describe(AccessManager, () => {
 
     // Issue 10 item 6: one token from a server whose clock ran fast used to make every later token
     // 'stale' until that iat had passed, and the app saw tokenExpired.
-    it(
-      'never lets one token from a fast server clock make the later ones stale',
-      async () => {
-        await fc.assert(
-          fc.asyncProperty(
-            fc.integer({ min: 10 * 60, max: 2 * 3600 }),
-            fc.integer({ min: 10 * MINUTE, max: 2 * HOUR }),
-            seed,
-            async (ttl, aheadMs, jitterSeed) => {
-              startRun();
-              seedRandom(jitterSeed);
-              const { clock, wake } = fakeClock();
-              let calls = 0;
-              const tokenProvider: TokenProvider = () => freshToken(ttl, calls++ === 0 ? aheadMs : 0);
-              const manager = new AccessManager(null, { clock, tokenProvider });
-              const expired: number[] = [];
-              manager.on('tokenExpired', () => expired.push(Date.now()));
-              manager.on('tokenError', () => {});
-              manager.on('refreshFailed', () => {});
+    it('never lets one token from a fast server clock make the later ones stale', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 10 * 60, max: 2 * 3600 }),
+          fc.integer({ min: 10 * MINUTE, max: 2 * HOUR }),
+          seed,
+          async (ttl, aheadMs, jitterSeed) => {
+            startRun();
+            seedRandom(jitterSeed);
+            const { clock, wake } = fakeClock();
+            let calls = 0;
+            const tokenProvider: TokenProvider = () => freshToken(ttl, calls++ === 0 ? aheadMs : 0);
+            const manager = new AccessManager(null, { clock, tokenProvider });
+            const expired: number[] = [];
+            manager.on('tokenExpired', () => expired.push(Date.now()));
+            manager.on('tokenError', () => {});
+            manager.on('refreshFailed', () => {});
 
-              await runTimeline(manager, [], DAY, { wake });
-              manager.destroy();
+            await runTimeline(manager, [], DAY, { wake });
+            manager.destroy();
 
-              expect(expired).toEqual([]);
-            },
-          ),
-          { numRuns: runs(20), endOnFailure: true },
-        );
-      },
-      TIME_LIMIT_MS,
-    );
+            expect(expired).toEqual([]);
+          },
+        ),
+        { numRuns: runs(20), endOnFailure: true },
+      );
+    }, 60_000);
 
     // Issue 14 item 4. A token server whose clock runs ahead (up to an hour) or behind (a minute),
     // is set back at some moment of the day, and answers from a cache: a token it minted up to
