@@ -279,12 +279,9 @@ function checkPayload(payload: Record<string, unknown>, nowMs: number | false, f
   // A time no Date holds is NaN as a date, and every comparison with NaN is false: such a token
   // would be held and never refreshed. Refused whatever the clock (after the checks above, so a
   // clock given keeps their reason: exp -1e13 is expired, 1e308 too long).
-  for (const [field, seconds] of [
-    ['iat', iat],
-    ['nbf', nbf],
-    ['exp', exp],
-  ] as const) {
-    if (seconds !== null && !(Math.abs(seconds) <= MAX_DATE_SECONDS)) {
+  for (const [field, seconds] of Object.entries({ iat, nbf, exp })) {
+    // A claim that is missing (null) counts as 0 here; the others are finite numbers.
+    if (Math.abs(seconds as number) > MAX_DATE_SECONDS) {
       fault('invalid-expiry', { field, actual: String(seconds) });
     }
   }
