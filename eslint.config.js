@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'docs/*.api.d.ts', 'docs/html/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'etc/*.api.d.ts', 'docs/html/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   // The React example's JSX (examples/react), bundled by esbuild.

@@ -4,6 +4,7 @@ import { jwtDecode } from 'jwt-decode';
 import { AccessManager, decodeAccessToken } from '../dist/index.js';
 import { mintToken } from '../test/support/tokens.js';
 import { fanoutInChromium } from './fanout-chromium.js';
+import { hostileScans } from './hostile.js';
 import { firstTokenInChromium } from './tabs-chromium.js';
 import { wakeUps } from './wakeups.js';
 
@@ -108,6 +109,15 @@ for (const { clients, pushMs, bareMs } of await fanoutInChromium()) {
   console.log(
     'first token, a second tab, tabSharing'.padEnd(45),
     `${secondTabMs.toFixed(1)} ms (provider calls: ${secondTabProviderCalls} in ${rounds} loads)`,
+  );
+}
+
+// 7. Hostile input: each scan of untrusted text on 192 KB made to make a regular expression
+// backtrack, against the same call on 192 KB of plain text (see bench/hostile.js).
+for (const { name, hostileMs, benignMs } of await hostileScans()) {
+  console.log(
+    `${name} (192 KB)`.padEnd(45),
+    `${hostileMs.toFixed(2)} ms (plain text: ${benignMs.toFixed(2)} ms)`,
   );
 }
 

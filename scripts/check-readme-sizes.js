@@ -1,4 +1,4 @@
-// Keeps the sizes quoted in the README's "Size" table equal to what size-limit measures: each row
+// Keeps the sizes quoted in the README's "Entries" table equal to what size-limit measures: each row
 // names a size-limit entry and quotes its size in kB (1000 bytes, one decimal).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';

@@ -26,6 +26,7 @@ export function reportUncaught(error: unknown): void {
 export class EventEmitter<Events extends { [K in keyof Events]: unknown[] }> {
   readonly #mitt = mitt<Record<string, unknown[]>>();
   #closed = false;
+  #emitted = 0;
 
   /**
    * Adds a listener.
@@ -88,7 +89,14 @@ export class EventEmitter<Events extends { [K in keyof Events]: unknown[] }> {
 
   /** Calls every listener of `event`, in the order they were added, with `args`. */
   protected emit<K extends keyof Events & string>(event: K, ...args: Events[K]): void {
-    if (!this.#closed) this.#mitt.emit(event, args);
+    if (this.#closed) return;
+    this.#emitted += 1;
+    this.#mitt.emit(event, args);
+  }
+
+  /** How many events were emitted so far: a later announcement is stale once this has moved. */
+  protected get emittedCount(): number {
+    return this.#emitted;
   }
 
   /** Removes every listener for good: later `on` and `once` calls add nothing, and nothing is emitted. */

@@ -7,7 +7,17 @@
  */
 import { AccessTokenError, type AccessTokenErrorFacts } from './errors';
 import { describeInput, invalidArgument, readOptions } from './input';
+import { htmlTitle, printable } from './printable';
 import type { TokenProvider } from './provider';
+import { MAX_TOKEN_LENGTH } from './token';
+
+/**
+ * The most of a response's body {@link fromEndpoint} reads, in bytes: 64 KiB, four times the
+ * longest token the core accepts (`MAX_TOKEN_LENGTH`, 16 KiB), which leaves room for JSON around
+ * the token and for the head of an HTML page, where its title is. A longer 2xx body is refused as
+ * `endpoint-no-token` without reading the rest.
+ */
+const MAX_BODY_BYTES = 4 * MAX_TOKEN_LENGTH;
 
 /** The options of {@link fromEndpoint}. */
 export interface FromEndpointOptions {
@@ -15,6 +25,8 @@ export interface FromEndpointOptions {
    * More of `fetch`'s options (`headers`, `method`, `credentials`, …), over the defaults
    * `{ cache: 'no-store', credentials: 'same-origin' }`; or a function that returns them, called
    * before each request (for a header whose value changes). `signal` is always the manager's.
+   * `redirect: 'follow'` here takes a token from wherever the endpoint redirects; without it, a
+   * redirect to another origin is refused as `endpoint-no-token`.
    * @example init: { headers: { 'X-CSRF-Token': csrfToken } }
    * @example init: async () => ({ headers: { Authorization: `Bearer ${await auth.getToken()}` } })
    */
@@ -28,22 +40,54 @@ export interface FromEndpointOptions {
   select?: (body: unknown) => unknown;
 }
 
-/** A line of what the endpoint said, if it is short and cannot be a token or a secret. */
-function printable(text: unknown): string | undefined {
-  const line = typeof text === 'string' ? text.replace(/\s+/g, ' ').trim() : '';
-  // A JWT, a secret, a SID: long runs of base64 characters. Sentences have none that long.
-  return line && line.length <= 100 && !/[\w+/=-]{24}/.test(line) ? line : undefined;
-}
-
 /** The title of an HTML page, or the message of an error body, if printable. */
 function detailOf(body: string): string | undefined {
-  if (body.startsWith('<')) return printable(/<title[^>]*>([^<]*)/i.exec(body)?.[1]);
+  if (body.startsWith('<')) return htmlTitle(body);
   if (!body.startsWith('{')) return printable(body);
   try {
     const json = JSON.parse(body) as Record<string, unknown>;
     return printable(json.message ?? json.error_description ?? json.error ?? json.detail);
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Reads `response`'s body as text, at most `maxBytes` of it: past that, the rest is cancelled
+ * unread (50 MB from a server on loopback: 4 MB sent before the connection closed, the process
+ * +17 MB at its peak; read in full, +175 MB).
+ *
+ * @returns the text read, and whether the body was longer.
+ */
+async function readBody(response: Response, maxBytes: number): Promise<[text: string, tooLarge: boolean]> {
+  const reader = response.body?.getReader();
+  if (!reader) return ['', false];
+  const decoder = new TextDecoder();
+  let text = '';
+  for (let bytes = 0; ;) {
+    const { done, value } = await reader.read();
+    if (done) return [text + decoder.decode(), false];
+    if (bytes + value.byteLength > maxBytes) {
+      reader.cancel().catch(() => {});
+      return [text + decoder.decode(value.subarray(0, maxBytes - bytes)), true];
+    }
+    bytes += value.byteLength;
+    text += decoder.decode(value, { stream: true });
+  }
+}
+
+/**
+ * The origin a redirect took the request to, if it is not `target`'s: `''` when it cannot be
+ * told (then it is not taken either); `undefined` when the answer came from `target`'s origin.
+ */
+function originRedirectedTo(target: string | URL, response: Response): string | undefined {
+  if (!response.redirected) return undefined;
+  try {
+    const origin = new URL(response.url).origin;
+    // `new Request` resolves a relative URL as fetch did (against the document's base URL).
+    return origin === new URL(new Request(target).url).origin ? undefined : origin;
+  } catch {
+    return '';
   }
 }
 
@@ -72,8 +116,15 @@ function retryAfterMsOf({ headers }: Response): number | undefined {
  * | any other non-2xx                               | `endpoint-status`      | retried with backoff        |
  * | a 2xx HTML page                                 | `endpoint-html`        | retried with backoff        |
  * | 2xx JSON without a token, or an empty body      | `endpoint-no-token`    | retried with backoff        |
+ * | a 2xx body over 64 KiB (the rest is not read)   | `endpoint-no-token`    | retried with backoff        |
+ * | a redirect to another origin (see below)        | `endpoint-no-token`    | retried with backoff        |
  * | no answer (offline, CORS, a dropped connection) | `endpoint-unreachable` | retried with backoff        |
  * | a relative `url` with no page (server)          | `endpoint-no-origin`   | no retry                    |
+ *
+ * A token is trimmed (a bare-text body, or the string picked from JSON). A redirect to another
+ * origin than `url`'s is followed, but its answer is not taken, unless `init` says
+ * `redirect: 'follow'` (an origin you trust); a redirect to a page (a sign-in page, on any origin)
+ * ends the session as above.
  *
  * `facts.status` holds the status, `facts.detail` a page's title or the body's message when it
  * is short and could not be a token, `facts.retryAfterMs` the wait asked for. The body is never
@@ -124,9 +175,11 @@ export function fromEndpoint(
     const extra = typeof init === 'function' ? await init() : init;
     let response: Response;
     let body: string;
+    let tooLarge: boolean;
     try {
       response = await fetch(target, { cache: 'no-store', credentials: 'same-origin', ...extra, signal });
-      body = (await response.text()).trim();
+      [body, tooLarge] = await readBody(response, MAX_BODY_BYTES);
+      body = body.trim();
     } catch (error) {
       // The manager's abort (destroy, or the attempt's time limit): it reports that itself.
       if (signal.aborted) throw error;
@@ -150,6 +203,19 @@ export function fromEndpoint(
       throw new AccessTokenError('endpoint-status', facts);
     }
     if (html) throw new AccessTokenError('endpoint-html', { detail });
+    // An open redirect on the app's server must not make it take another origin's token.
+    const away = extra?.redirect === 'follow' ? undefined : originRedirectedTo(target, response);
+    if (away !== undefined) {
+      const origin = printable(away) ?? 'not shown';
+      throw new AccessTokenError('endpoint-no-token', {
+        received: `a redirect to another origin (${origin}), whose answer is not taken without init: { redirect: 'follow' }`,
+      });
+    }
+    if (tooLarge) {
+      throw new AccessTokenError('endpoint-no-token', {
+        received: `more than ${MAX_BODY_BYTES / 1024} KiB, longer than any token`,
+      });
+    }
     let value: unknown = body;
     if (/^[[{"]/.test(body)) {
       try {
@@ -163,7 +229,8 @@ export function fromEndpoint(
       : typeof value === 'object' && value !== null
         ? (value as { token?: unknown }).token
         : value;
-    if (typeof token === 'string' && token !== '') return token;
+    // Trimmed as a bare-text body is: the same token in JSON is the same token.
+    if (typeof token === 'string' && token.trim() !== '') return token.trim();
     throw new AccessTokenError('endpoint-no-token', {
       received: body === '' ? 'an empty body' : describeInput(select ? token : value),
     });

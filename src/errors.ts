@@ -315,9 +315,12 @@ function codeOf(reason: AccessTokenErrorReason, facts: AccessTokenErrorFacts | u
   return (Object.hasOwn(CODES, mapped) && CODES[mapped]) || 0;
 }
 
-/** Where the full explanation of every reason is, for the short messages of production builds. */
-const TROUBLESHOOTING =
-  'See https://www.npmjs.com/package/access-token-manager#troubleshooting or run npx access-token-manager inspect.';
+/**
+ * Where the full explanation of a reason is, for the short messages of production builds: its row
+ * of the README's Troubleshooting table, which has an anchor per reason.
+ */
+const troubleshooting = (reason: string): string =>
+  `See https://www.npmjs.com/package/access-token-manager#${reason} or run npx access-token-manager inspect.`;
 
 /**
  * @internal The code, cause and remedy of a reason in full words, in every build:
@@ -406,7 +409,7 @@ export function describeReason(
     words ?? {
       code,
       message: `${reason.slice(0, 32)} (code ${code}), worded in development builds.`,
-      remedy: TROUBLESHOOTING,
+      remedy: troubleshooting(reason.slice(0, 32)),
     }
   );
 }
@@ -435,7 +438,8 @@ export class AccessTokenError extends Error {
   readonly reason: AccessTokenErrorReason;
   /**
    * What to change, and where. Also the last sentence of `message`. In a production build, where
-   * to read it: the README's Troubleshooting section, or `npx access-token-manager inspect`.
+   * to read it: the reason's row of the README's Troubleshooting table, or
+   * `npx access-token-manager inspect`.
    */
   readonly remedy: string;
   /** The printable facts the message was built from. */

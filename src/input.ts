@@ -2,6 +2,23 @@
 // null where an object belongs), the outcome is the value or a typed `invalid-argument` error,
 // never a foreign exception.
 import { AccessTokenError } from './errors';
+import { printable } from './printable';
+
+/**
+ * Names an object's keys for a message: up to five of those that may be quoted (see
+ * {@link printable}: never one that could be a token, a secret or an e-mail address), and how many
+ * more there are. A JSON body `{"eyJ…": 1}` is "1 key", never the token.
+ *
+ * @param keys - the object's own keys.
+ * @returns a phrase such as `"keys error, message"`, `"keys error and 2 more"` or `"1 key"`.
+ * @example describeKeys(['error', 'eyJhbGciOiJIUzI1NiJ9.eyJ…']) // 'keys error and 1 more'
+ */
+export function describeKeys(keys: readonly string[]): string {
+  const shown = keys.map(printable).filter(Boolean).slice(0, 5);
+  const more = keys.length - shown.length;
+  if (shown.length === 0) return `${more} key${more === 1 ? '' : 's'}`;
+  return `keys ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+}
 
 /**
  * Describes a value by its type and shape, never by its content, for error messages. Never throws:
@@ -18,7 +35,7 @@ export function describeInput(value: unknown): string {
     if (typeof value === 'object') {
       const keys = Object.keys(value);
       if (typeof (value as { token?: unknown }).token === 'string') return 'an object with a "token" field';
-      return keys.length === 0 ? 'an empty object' : `an object with keys ${keys.slice(0, 5).join(', ')}`;
+      return keys.length === 0 ? 'an empty object' : `an object with ${describeKeys(keys)}`;
     }
     if (typeof value !== 'string') return `a ${typeof value}`;
     const parts = value.split('.').length;

@@ -25,7 +25,10 @@ import type { AccessTokenGrants } from './token';
  * manager.on('tokenAboutToExpire', (m) => fetchToken().then((t) => m.updateToken(t)).catch(() => {}));
  */
 export interface AccessManagerEvents {
-  /** A new token was accepted (after validation, before the clients have it). */
+  /**
+   * A new token was accepted (after validation, before the clients have it). The constructor's
+   * token is announced a microtask after `new`, unless another event came first.
+   */
   tokenUpdated: [manager: AccessManager];
   /** The token has `aboutToExpireMs` (three minutes) or less left; fires once per token. */
   tokenAboutToExpire: [manager: AccessManager];
@@ -44,6 +47,12 @@ export interface AccessManagerEvents {
    * new token, and the token held is kept until its `exp`.
    */
   tokenError: [error: AccessTokenError, manager: AccessManager];
+  /**
+   * twilio-common's name for `tokenError`; fires right after it, with the same error (after the
+   * `tokenUpdated` of a token a `tokenError` listener gives at once). Unlike a Node
+   * `EventEmitter`'s `'error'`, it throws nothing when no listener is added.
+   */
+  error: [error: AccessTokenError, manager: AccessManager];
   /**
    * A client did not take a token: it threw, rejected, hung, or lacks a required grant. `client` is
    * the object the app registered, or for an adapter the app's own SDK object (its `sdkClient`).
@@ -95,8 +104,10 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
   readonly #afterWarning: (() => void)[] = [];
 
   /**
-   * @param token - the first token, if the app has one. A bad one is reported through
-   *   `tokenError` after the constructor returns (listeners added right away hear it).
+   * @param token - the first token, if the app has one. How it went is announced a microtask after
+   *   the constructor returns, so listeners added right away hear it: a good one as `tokenUpdated`
+   *   (as twilio-common did; not when another event came first, such as a newer token's
+   *   `tokenUpdated` or a refused token's `tokenError`), a bad one as `tokenError`.
    * @param options - see {@link AccessManagerOptions}.
    * @throws {@link AccessTokenError} `invalid-argument` for an option of the wrong type.
    */
@@ -124,6 +135,10 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
       try {
         this.#accept(token);
         accepted = true;
+        // twilio-common announced the first token a tick after `new`, and its apps wait for that.
+        // Not after any other event: a newer token, or a refusal it would seem to clear.
+        const emitted = this.emittedCount;
+        void Promise.resolve().then(() => this.emittedCount === emitted && this.emit('tokenUpdated', this));
       } catch (error) {
         void Promise.resolve().then(() => this.#emitTokenError(error as AccessTokenError));
       }
@@ -427,5 +442,6 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
 
   #emitTokenError(error: AccessTokenError): void {
     this.emit('tokenError', error, this);
+    this.emit('error', error, this);
   }
 }

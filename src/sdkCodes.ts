@@ -8,9 +8,12 @@ import type { AccessTokenErrorReason } from './errors.js';
  * Sources, cited per row: Twilio's error dictionary as the SDKs ship it
  * (`@twilio/voice-errors` dictionary.md, a dependency of `@twilio/voice-sdk`) and the SDKs' own code
  * (`@twilio/voice-sdk` lib/twilio/errors/generated.ts and device.ts; `twilsock` builds/lib.js;
- * `twilio-sync` builds/lib.js). Left out, as their meaning for a token cannot be confirmed from
- * that code: 31203 "No valid account" and 31209 "Reconnect attempt is not authorized" (Voice),
- * 51215 "Twilsock: Unauthorized" (on twilio.com only; no SDK here raises it).
+ * `twilio-sync` builds/lib.js; `twilio-taskrouter` 2.1.1 dist/index.window.js, whose Worker passes
+ * its server's error messages on as its `error` event, as sent, and whose own error table names
+ * token faults only by `INVALID_TOKEN` and `TOKEN_EXPIRED`, without codes). Left out, as their
+ * meaning for a token cannot be confirmed from that code: 31203 "No valid account" and 31209
+ * "Reconnect attempt is not authorized" (Voice), 51215 "Twilsock: Unauthorized" (on twilio.com
+ * only; no SDK here raises it).
  *
  * A code listed with `undefined` is a token error with no reason the browser can check (a
  * signature, say); a code not listed is not a token error.
@@ -19,7 +22,8 @@ import type { AccessTokenErrorReason } from './errors.js';
  */
 export const SDK_TOKEN_CODES: Readonly<Record<number, AccessTokenErrorReason | undefined>> = {
   // voice-errors dictionary.md "201XX: Authorization Errors"; Voice generated.ts AuthorizationErrors;
-  // twilsock's tokenExpiredSasCode is 20104 (a 401/403 reply with it emits tokenExpired).
+  // twilsock's tokenExpiredSasCode is 20104 (a 401/403 reply with it emits tokenExpired); a
+  // TaskRouter Worker's `error` with one of them is its server refusing the token (sdks/taskRouter.ts).
   20101: 'malformed', // Invalid access token
   20102: 'invalid-header', // Invalid access token header
   20103: 'invalid-issuer', // Invalid access token issuer/subject

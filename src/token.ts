@@ -3,6 +3,7 @@ import { AccessTokenError, attachFindings } from './errors';
 import type { AccessTokenErrorFacts, AccessTokenErrorReason } from './errors';
 import type { GrantName } from './grants';
 import { describeInput, invalidArgument, readOptions } from './input';
+import { printable } from './printable';
 
 export { describeInput } from './input';
 
@@ -241,15 +242,19 @@ function checkHeader(header: Record<string, unknown>, fault: FaultSink): void {
   for (const field of ['typ', 'alg', 'cty'] as const) {
     const actual = header[field];
     if (actual === EXPECTED_HEADER[field]) continue;
+    // Quoted only if it could not be a secret or a token (a header is whatever its maker wrote).
+    const shown = typeof actual === 'string' ? printable(actual.slice(0, 32)) : undefined;
     fault('invalid-header', {
       field,
       expected: JSON.stringify(EXPECTED_HEADER[field]),
       actual:
-        typeof actual === 'string'
-          ? JSON.stringify(actual.slice(0, 32))
-          : actual === undefined
-            ? 'missing'
-            : `a ${typeof actual}`,
+        shown !== undefined
+          ? JSON.stringify(shown)
+          : typeof actual === 'string'
+            ? describeInput(actual)
+            : actual === undefined
+              ? 'missing'
+              : `a ${typeof actual}`,
     });
   }
 }

@@ -117,6 +117,27 @@ describe('access-token-manager inspect', () => {
     expect(bearer.stdout).toContain('bearer-prefix');
   });
 
+  it('never prints a token or an e-mail address given as a key of JSON', () => {
+    const token = mintToken();
+    for (const args of [['inspect'], ['inspect', '--json']]) {
+      const { status, stdout } = cli(args, JSON.stringify({ [token]: 1, 'alice@example.com': 2 }));
+      expect(status).toBe(2);
+      expect(stdout).toContain('2 keys');
+      expect(stdout).not.toContain(token.slice(0, 40));
+      expect(stdout).not.toContain(signatureOf(token));
+      expect(stdout).not.toContain('alice@example.com');
+    }
+  });
+
+  it('reports on 384 KB made to make a regular expression backtrack (many "<title") at once', () => {
+    const startedMs = performance.now();
+    const { status } = cli(['inspect'], '<html>' + '<title'.repeat(65_536));
+    // The old scan took 2.5 s of CPU for half as much (quadratic: 10 s for this); the generous
+    // bound (a child process costs 0.3 s) pins its complexity, not this machine's speed.
+    expect(performance.now() - startedMs).toBeLessThan(3_000);
+    expect(status).toBe(2);
+  });
+
   it('prints no colour codes when standard output is not a terminal', () => {
     const { stdout } = cli(['inspect', mintToken({ ttl: 3_600_000 })], '', { NO_COLOR: '' });
     expect(stdout).toContain('✖ error');

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AccessTokenError, decodeAccessToken, fromEndpoint, type TokenProvider } from 'access-token-manager';
 import { startEndpoint } from './support/endpoint.js';
+import { mintToken } from './support/tokens.js';
 
 let endpoint: Awaited<ReturnType<typeof startEndpoint>>;
 beforeAll(async () => {
@@ -196,6 +197,96 @@ describe(fromEndpoint, () => {
       const error = await failureOf(fromEndpoint(() => undefined as unknown as string));
       expect(error).toMatchObject({ reason: 'invalid-argument', facts: { field: 'url()' } });
       expect(fetchSpy).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('an answer it must not trust', () => {
+    it('reads at most 64 KiB of a body, cancels the rest, and refuses it as endpoint-no-token', async () => {
+      // 50 MB of token-like text, made as it is read: what was pulled is what fromEndpoint read.
+      const chunk = new TextEncoder().encode('a'.repeat(16_384));
+      let pulledBytes = 0;
+      let cancelled = false;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (pulledBytes >= 50_000_000) return controller.close();
+          pulledBytes += chunk.byteLength;
+          controller.enqueue(chunk);
+        },
+        cancel() {
+          cancelled = true;
+        },
+      });
+      vi.spyOn(globalThis, 'fetch').mockResolvedValue(new Response(body, { status: 200 }));
+
+      const error = await failureOf(fromEndpoint('https://app.example/token'));
+
+      expect(error.reason).toBe('endpoint-no-token');
+      expect(error.facts.received).toBe('more than 64 KiB, longer than any token');
+      expect(cancelled).toBe(true);
+      expect(pulledBytes).toBeLessThan(256 * 1024); // 64 KiB, and what the stream buffered ahead
+    });
+
+    it('still reads the title of a long HTML page, and the status of a long error page', async () => {
+      const page = `<html><head><title>Sign in</title></head><body>${'<p>…</p>'.repeat(50_000)}</body></html>`;
+      endpoint.answer = (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(page);
+      expect(await failureOf(fromEndpoint(endpoint.url('/token')))).toMatchObject({
+        reason: 'endpoint-html',
+        facts: { detail: 'Sign in' },
+      });
+      endpoint.answer = (_req, res) => res.writeHead(401, { 'content-type': 'text/html' }).end(page);
+      expect(await failureOf(fromEndpoint(endpoint.url('/token')))).toMatchObject({
+        reason: 'session-ended',
+        facts: { status: 401, detail: 'Sign in' },
+      });
+    });
+
+    it('takes a token of up to the longest a token may be, in JSON', async () => {
+      const padded = mintToken({ identity: 'x'.repeat(12_000) });
+      expect(padded.length).toBeGreaterThan(16_000);
+      endpoint.answer = (_req, res) =>
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: padded }));
+      expect(await ask(fromEndpoint(endpoint.url('/token')))).toBe(padded);
+    });
+
+    it('refuses a token from another origin it was redirected to, unless init says redirect: follow', async () => {
+      const other = await startEndpoint();
+      endpoint.answer = (_req, res) => res.writeHead(302, { location: other.url('/json') }).end();
+
+      const error = await failureOf(fromEndpoint(endpoint.url('/token')));
+      expect(error.reason).toBe('endpoint-no-token');
+      expect(error.facts.received).toContain(`another origin (${new URL(other.url('/')).origin})`);
+      expect(error.message).toContain("redirect: 'follow'");
+
+      const allowed = await ask(fromEndpoint(endpoint.url('/token'), { init: { redirect: 'follow' } }));
+      expect(decodeAccessToken(allowed).identity).toBe('alice');
+      await other.close();
+    });
+
+    it('follows a redirect within the origin, and ends the session at a sign-in page on another origin', async () => {
+      endpoint.answer = (_req, res) => res.writeHead(302, { location: '/json' }).end();
+      expect(decodeAccessToken(await ask(fromEndpoint(endpoint.url('/token')))).identity).toBe('alice');
+
+      const sso = await startEndpoint();
+      endpoint.answer = (_req, res) => res.writeHead(302, { location: sso.url('/login') }).end();
+      expect(await failureOf(fromEndpoint(endpoint.url('/token')))).toMatchObject({
+        reason: 'session-ended',
+        facts: { detail: 'Sign in' },
+      });
+      await sso.close();
+    });
+
+    it('trims a token in JSON as it trims a bare-text one', async () => {
+      const token = mintToken();
+      endpoint.answer = (_req, res) =>
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ token: ` ${token}\n`, data: { jwt: `\t${token} ` } }));
+      expect(await ask(fromEndpoint(endpoint.url('/token')))).toBe(token);
+      const select = (body: unknown) => (body as { data: { jwt: string } }).data.jwt;
+      expect(await ask(fromEndpoint(endpoint.url('/token'), { select }))).toBe(token);
+      endpoint.answer = (_req, res) =>
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: ' \n' }));
+      expect((await failureOf(fromEndpoint(endpoint.url('/token')))).reason).toBe('endpoint-no-token');
     });
   });
 

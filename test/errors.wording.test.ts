@@ -4,8 +4,9 @@ import { inspectAccessToken } from 'access-token-manager/inspect';
 
 // Node reads process.env.NODE_ENV when an error is made, as a bundler's replacement would fix it
 // at build time; test/bundlers/run.js checks the builds themselves.
-const POINTER =
-  'See https://www.npmjs.com/package/access-token-manager#troubleshooting or run npx access-token-manager inspect.';
+/** Where a production message points: the reason's row of the README's Troubleshooting table. */
+const pointer = (anchor: string): string =>
+  `See https://www.npmjs.com/package/access-token-manager#${anchor} or run npx access-token-manager inspect.`;
 
 const refusal = (): AccessTokenError => {
   try {
@@ -26,12 +27,16 @@ describe(AccessTokenError, () => {
       vi.stubEnv('NODE_ENV', 'production');
       const cause = new Error('socket closed');
       const error = new AccessTokenError('client-rejected', { client: 'voice' }, { cause });
-      expect(error.message).toBe(`client-rejected (code 0), worded in development builds. ${POINTER}`);
-      expect(error.remedy).toBe(POINTER);
+      expect(error.message).toBe(
+        `client-rejected (code 0), worded in development builds. ${pointer('client-rejected')}`,
+      );
+      expect(error.remedy).toBe(pointer('client-rejected'));
       expect(error).toMatchObject({ code: 0, reason: 'client-rejected', facts: { client: 'voice' }, cause });
 
       const refused = refusal();
-      expect(refused.message).toBe(`malformed (code 20101), worded in development builds. ${POINTER}`);
+      expect(refused.message).toBe(
+        `malformed (code 20101), worded in development builds. ${pointer('malformed')}`,
+      );
       expect(refused).toMatchObject({ code: 20101, reason: 'malformed' });
       expect(refused.facts.received).toBe('a string of 11 characters in 1 part');
     });
@@ -41,7 +46,7 @@ describe(AccessTokenError, () => {
       expect(describeReason('expired', { atMs: 0, nowMs: 60_000 })).toEqual({
         code: 20104,
         message: 'expired (code 20104), worded in development builds.',
-        remedy: POINTER,
+        remedy: pointer('expired'),
       });
     });
 

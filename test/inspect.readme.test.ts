@@ -11,23 +11,38 @@ function unionMembers(source: string, name: string): string[] {
   return [...declaration.matchAll(/'([a-z-]+)'/g)].map((match) => match[1] ?? '');
 }
 
-/** The rows of the README's Troubleshooting tables, by reason. */
-function troubleshootingRows(): Map<string, string> {
-  const readme = read('README.md');
-  const section = readme.slice(
-    readme.indexOf('## Troubleshooting'),
-    readme.indexOf('\n## ', readme.indexOf('## Troubleshooting') + 1),
-  );
+/** The text of a document from `heading` to the next heading of its level. */
+function section(document: string, heading: string): string {
+  const text = read(document);
+  const start = text.indexOf(`${heading}\n`);
+  const level = /^#+/.exec(heading)?.[0].length ?? 1;
+  const next = new RegExp(`\\n#{1,${level}} `, 'g');
+  next.lastIndex = start + heading.length;
+  return start < 0 ? '' : text.slice(start, next.exec(text)?.index ?? text.length);
+}
+
+/** The rows of a table, by reason (its anchor `<a id="…"></a>` left out): `code|row`. */
+function rowsByReason(text: string): Map<string, string> {
   const rows = new Map<string, string>();
-  for (const line of section.split('\n')) {
-    const [, code, reason] = line.split('|').map((cell) => cell.trim());
-    if (reason?.startsWith('`')) rows.set(reason.slice(1, -1), `${code}|${line}`);
+  for (const line of text.split('\n')) {
+    const [, code, cell] = line.split('|').map((value) => value.trim());
+    const reason = cell?.replace(/^<a id="[^"]*"><\/a>/, '');
+    if (reason?.startsWith('`'))
+      rows.set(reason.slice(1, -1), `${code}|${line.replace(/<a id="[^"]*"><\/a>/, '')}`);
   }
   return rows;
 }
 
-describe('README troubleshooting', () => {
+/** The README's Troubleshooting table (the reasons of AccessTokenError). */
+const troubleshootingRows = (): Map<string, string> =>
+  rowsByReason(section('README.md', '## Troubleshooting'));
+/** The table of docs/errors.md of what only the inspector reports. */
+const inspectorRows = (): Map<string, string> =>
+  rowsByReason(section('docs/errors.md', '## What only the inspector reports'));
+
+describe('README troubleshooting and docs/errors.md', () => {
   const rows = troubleshootingRows();
+  const inspectorOnly = inspectorRows();
   const coreReasons = unionMembers(read('src/errors.ts'), 'AccessTokenErrorReason');
   const inspectReasons = unionMembers(read('src/inspect/finding.ts'), 'InspectReason');
 
@@ -47,9 +62,14 @@ describe('README troubleshooting', () => {
     }
   });
 
-  it("lists every reason of the inspector's own findings", () => {
+  it('gives each reason of AccessTokenError its own anchor in the README', () => {
+    for (const reason of coreReasons)
+      expect(read('README.md'), reason).toContain(`<a id="${reason}"></a>\`${reason}\``);
+  });
+
+  it("lists every reason of the inspector's own findings in docs/errors.md", () => {
     expect(inspectReasons.length).toBeGreaterThan(20);
-    for (const reason of inspectReasons) expect(rows.has(reason), reason).toBe(true);
+    for (const reason of inspectReasons) expect(inspectorOnly.has(reason), reason).toBe(true);
   });
 
   it('says that unchanged arrives through refreshFailed, never tokenError (a provider returning the held token)', () => {
@@ -57,17 +77,15 @@ describe('README troubleshooting', () => {
   });
 
   it('lists nothing else', () => {
-    expect([...rows.keys()].sort()).toEqual([...coreReasons, ...inspectReasons].sort());
+    expect([...rows.keys()].sort()).toEqual([...coreReasons].sort());
+    expect([...inspectorOnly.keys()].sort()).toEqual([...inspectReasons].sort());
   });
 });
 
-describe("README troubleshooting: the SDKs' token codes", () => {
+describe("docs/errors.md: the SDKs' token codes", () => {
   /** The rows of the SDK code table: the cells of each row whose first cell is a code or "—". */
   function sdkRows(): string[][] {
-    const readme = read('README.md');
-    const start = readme.indexOf("The SDKs' own token codes");
-    const section = readme.slice(start, readme.indexOf('\n\n', readme.indexOf('| code', start)));
-    return section
+    return section('docs/errors.md', "## The SDKs' own token codes")
       .split('\n')
       .filter((line) => /^\| (\d{5}|—) /.test(line))
       .map((line) =>

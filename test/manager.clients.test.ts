@@ -469,8 +469,8 @@ describe(AccessManager, () => {
       expect(device.tokens).toEqual([next]);
     });
 
-    it('does not hand the current token to a client registered in a tokenUpdated listener (README example)', async () => {
-      // README: "A client is not handed the current token when it registers (it was created with it)",
+    it('does not hand the current token to a client registered in a tokenUpdated listener (docs/sdks.md)', async () => {
+      // docs/sdks.md: "A client is not handed the current token when it registers (it was created with it)",
       // and its example creates and registers the SDK clients in once('tokenUpdated').
       const manager = new AccessManager();
       const created: string[] = [];

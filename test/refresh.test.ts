@@ -650,7 +650,7 @@ describe(AccessManager, () => {
         expect(manager.isExpired).toBe(false);
         expect(conversations.tokens).toEqual([manager.token]);
         expect(voice.tokens).toEqual([manager.token]);
-        expect(events.count('tokenUpdated')).toBe(1);
+        expect(events.count('tokenUpdated')).toBe(2); // the constructor's token (a tick after `new`), then this one
         expect(events.count('tokenExpired')).toBe(1);
 
         // The new token is kept alive like the first.
@@ -750,6 +750,24 @@ describe(AccessManager, () => {
     });
 
     describe('a token shorter-lived than the warning', () => {
+      it('warns a 200-second token at +20 s and asks the provider at +100 s: each token is held at least half its life (docs/timing.md)', async () => {
+        const { provider, calls } = recordingProvider(() => mintToken({ ttl: 200 }));
+        const manager = new AccessManager(mintToken({ ttl: 200 }), { tokenProvider: provider });
+        const warnedAtMs: number[] = [];
+        manager.on('tokenAboutToExpire', () => warnedAtMs.push(Date.now() - NOW_MS));
+
+        await advance(99 * SECOND_MS);
+        const callsBeforeHalfLife = calls.length;
+        await advance(SECOND_MS);
+
+        expect(warnedAtMs).toEqual([20 * SECOND_MS]);
+        expect(callsBeforeHalfLife).toBe(0);
+        expect(calls.map(({ reason, atMs }) => [reason, atMs])).toEqual([
+          ['about-to-expire', 100 * SECOND_MS],
+        ]);
+        manager.destroy();
+      });
+
       it('refreshes a 3-minute token half-way through its life, never in a tight loop', async () => {
         const { provider, calls } = recordingProvider(() => mintToken({ ttl: 180 }));
         const manager = new AccessManager(mintToken({ ttl: 180 }), { tokenProvider: provider });

@@ -80,7 +80,8 @@ describe(AccessManager, () => {
       // Awake for the last 27 minutes: asked at minute 57, not at 60.5 (a timer armed for 28.5
       // before the sleep, as the halving alarm did).
       expect(calls).toEqual([57 * MINUTE]);
-      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire', 'tokenUpdated']);
+      // The first tokenUpdated is the constructor's token, announced a tick after `new`.
+      expect(log).toEqual(['tokenUpdated', 'tokenAboutToExpire', 'tokenWillExpire', 'tokenUpdated']);
       expect(manager.isExpired).toBe(false);
       manager.destroy();
     });
@@ -170,12 +171,13 @@ describe(AccessManager, () => {
 
       await advance(57 * MINUTE);
 
-      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire', 'tokenUpdated']);
+      // The first tokenUpdated is the constructor's token, announced a tick after `new`.
+      expect(log).toEqual(['tokenUpdated', 'tokenAboutToExpire', 'tokenWillExpire', 'tokenUpdated']);
       expect(warnedAbout).toEqual([first, first]);
       expect(manager.token).toBe(next);
       // The next token warns once, an hour later, not now.
       await advance(HOUR - 3 * MINUTE - SECOND);
-      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire', 'tokenUpdated']);
+      expect(log).toEqual(['tokenUpdated', 'tokenAboutToExpire', 'tokenWillExpire', 'tokenUpdated']);
       manager.destroy();
     });
 
@@ -187,7 +189,8 @@ describe(AccessManager, () => {
       suspend(61 * MINUTE);
       await advance(HOUR);
 
-      expect(log).toEqual(['tokenAboutToExpire', 'tokenWillExpire', 'tokenExpired']);
+      // The first tokenUpdated is the constructor's token, announced a tick after `new`.
+      expect(log).toEqual(['tokenUpdated', 'tokenAboutToExpire', 'tokenWillExpire', 'tokenExpired']);
       manager.destroy();
     });
   });

@@ -41,6 +41,97 @@ describe(AccessManager, () => {
       });
     });
 
+    describe('junk on the channel (another script of the origin posting to it)', () => {
+      /** Posts `messages` on the share key's channel as a script of the page could, then lets them arrive. */
+      async function post(key: string, ...messages: unknown[]) {
+        const channel = new BroadcastChannel(`access-token-manager:${key}`);
+        for (const message of messages) channel.postMessage(message);
+        channel.close();
+        await settle();
+      }
+
+      it('ignores a broadcast token that does not decode: no tokenError, the token held kept', async () => {
+        fakeTabs();
+        const token = mintToken();
+        const manager = new AccessManager(token, { shareAcrossTabs: tabSharing('app') });
+        const errors: string[] = [];
+        manager.on('tokenError', (error) => errors.push(error.reason));
+        await settle();
+
+        await post(
+          'app',
+          ...['junk', 'a.b.c', '', '<title'.repeat(10_000)].map((junk) => ({
+            type: 'token',
+            token: junk,
+            from: 'x',
+          })),
+          'a string',
+          null,
+          { type: 'token', token: 42, from: 'x' },
+          { type: 'token', token: mintToken() }, // no sender
+        );
+
+        expect(errors).toEqual([]);
+        expect(manager.token).toBe(token);
+        manager.destroy();
+      });
+
+      it("ends the wait for a failing peer's retry only on a real token, never on junk", async () => {
+        fakeTabs();
+        const provider = vi.fn(() => mintToken());
+        const manager = new AccessManager(mintToken(), {
+          tokenProvider: provider,
+          shareAcrossTabs: tabSharing('k'),
+        });
+        const failures: string[] = [];
+        manager.on('refreshFailed', (error) => failures.push(error.reason));
+        await settle();
+
+        await post(
+          'k',
+          { type: 'failed', retryAtMs: Date.now() + 20 * SECOND, from: 'peer' },
+          { type: 'token', token: 'junk', from: 'peer' },
+          { type: 'token', token: 'junk' },
+        );
+        void manager.refresh().catch(() => {});
+        await settle();
+
+        expect(failures).toEqual(['peer-retrying']);
+        expect(provider).not.toHaveBeenCalled();
+
+        await post('k', { type: 'token', token: mintToken(), from: 'peer' });
+        void manager.refresh().catch(() => {});
+        await settle();
+        expect(provider).toHaveBeenCalledTimes(1);
+        manager.destroy();
+      });
+
+      it.each([
+        ['Infinity', Infinity],
+        ['a far future', 1e300],
+        ['NaN', Number.NaN],
+        ['a time past', 0],
+      ])("waits at most 5 minutes for a peer's retry at %s", async (_name, retryAtMs) => {
+        fakeTabs();
+        const provider = vi.fn(() => mintToken());
+        const manager = new AccessManager(mintToken(), {
+          tokenProvider: provider,
+          shareAcrossTabs: tabSharing('k'),
+        });
+        const failures: string[] = [];
+        manager.on('refreshFailed', (error) => failures.push(error.reason));
+        await settle();
+
+        await post('k', { type: 'failed', retryAtMs, from: 'peer' });
+        await advance(5 * MINUTE + SECOND);
+        await manager.refresh();
+
+        expect(failures).toEqual([]);
+        expect(provider).toHaveBeenCalledTimes(1);
+        manager.destroy();
+      });
+    });
+
     describe('time to the first token', () => {
       /** A manager of a tab of the app that shares `app:alice`. */
       const tab = (token: string | null, tokenProvider?: () => string) =>

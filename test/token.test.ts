@@ -537,6 +537,17 @@ describe('unit hints of ttl-too-long', () => {
 });
 
 describe('invalid-header facts', () => {
+  it('quotes a header value only if it could not be a secret or a token', () => {
+    const secret = 'Zk3'.repeat(10) + 'q9';
+    const facts = (alg: string) => refusal(craftToken(goodPayload(), { ...GOOD_HEADER, alg })).facts;
+
+    expect(facts('HS512').actual).toBe('"HS512"');
+    expect(facts(secret).actual).toBe('a string of 32 characters in 1 part');
+    expect(refusal(craftToken(goodPayload(), { ...GOOD_HEADER, alg: secret })).message).not.toContain(
+      secret.slice(0, 24),
+    );
+  });
+
   it('describes a header value of the wrong type by its type, not as missing', () => {
     expect(() => decodeAccessToken(craftToken(goodPayload(), { ...GOOD_HEADER, alg: 256 }))).toThrow(
       expect.objectContaining({

@@ -1,5 +1,5 @@
-// The page: the token's status with a live countdown, the controls, a simulated Voice device made
-// by useClient, the timeline of each token's life, and the event log.
+// The page: the token's status with a live countdown, the controls, a simulated Conversations
+// client and Voice device made by useClient through their adapters, the timeline of each token's life, and the event log.
 import { useState } from 'react';
 import {
   useAccessManager,
@@ -7,6 +7,7 @@ import {
   useAccessToken,
   useClient,
 } from 'access-token-manager/react';
+import { conversations, voice } from 'access-token-manager/sdks';
 import { record, useActivity } from './activity.js';
 import { Timeline } from './Timeline.jsx';
 import { useNow } from './useNow.js';
@@ -104,34 +105,98 @@ function Controls() {
   );
 }
 
-/** Stands in for a Twilio Voice Device: made from a token, takes new ones, destroyed at the end. */
-class SimulatedDevice {
+/** The few lines of an SDK's event emitter that the adapters use: on, removeListener, emit. */
+class Emitter {
+  #listeners = new Map();
+  on(event, listener) {
+    this.#listeners.set(event, [...(this.#listeners.get(event) ?? []), listener]);
+    return this;
+  }
+  removeListener(event, listener) {
+    this.#listeners.set(
+      event,
+      (this.#listeners.get(event) ?? []).filter((other) => other !== listener),
+    );
+    return this;
+  }
+  emit(event, ...args) {
+    for (const listener of this.#listeners.get(event) ?? []) listener(...args);
+  }
+}
+
+/**
+ * Stands in for a Twilio Conversations Client (no Twilio account needed): what the
+ * `conversations` adapter reads of it, a connected socket that takes each new token.
+ */
+class SimulatedConversationsClient extends Emitter {
+  connectionState = 'connected';
   constructor(token) {
+    super();
+    this.tokens = [token];
+    record('client', 'Conversations client created with the first token');
+  }
+  async updateToken(token) {
+    this.tokens.push(token);
+    record('client', 'Conversations client took the new token');
+  }
+  async shutdown() {
+    this.connectionState = 'disconnected';
+    record('client', 'Conversations client shut down');
+  }
+}
+
+/** Stands in for a Twilio Voice Device: what the `voice` adapter reads of it. */
+class SimulatedDevice extends Emitter {
+  state = 'registered';
+  constructor(token) {
+    super();
+    this.token = token;
     this.tokens = [token];
     record('client', 'Voice device created with the first token');
   }
   updateToken(token) {
+    this.token = token;
     this.tokens.push(token);
     record('client', 'Voice device took the new token');
   }
   destroy() {
+    this.state = 'destroyed';
+    this.emit('destroyed');
     record('client', 'Voice device destroyed');
   }
 }
 
-function Device() {
+const tokensSoFar = (client) =>
+  `${client.tokens.length} token${client.tokens.length === 1 ? '' : 's'} so far`;
+
+/**
+ * The two SDK clients, as an app makes them: `useClient` creates each once there is a token,
+ * registers it through its adapter (the SDK's grant, its server's warnings and refusals), and
+ * disposes of it on unmount. A real app passes `new Client(token)` and `new Device(token)`.
+ */
+function Clients() {
+  const chat = useClient((token) => new SimulatedConversationsClient(token), {
+    adapter: conversations,
+    dispose: (client) => client.shutdown(),
+  });
   const device = useClient((token) => new SimulatedDevice(token), {
-    requires: 'voice',
-    name: 'voice',
+    adapter: voice,
     dispose: (d) => d.destroy(),
   });
-  useActivity(); // renders again when the device logs a token
+  useActivity(); // renders again when a client logs a token
   return (
-    <p id="device" className="muted">
-      {device
-        ? `Voice device (useClient): ${device.tokens.length} token${device.tokens.length === 1 ? '' : 's'} so far`
-        : 'Voice device (useClient): waiting for the first token'}
-    </p>
+    <>
+      <p id="conversations" className="muted">
+        {chat
+          ? `Conversations client (useClient, adapter: conversations): ${tokensSoFar(chat)}`
+          : 'Conversations client: waiting for the first token'}
+      </p>
+      <p id="device" className="muted">
+        {device
+          ? `Voice device (useClient, adapter: voice): ${tokensSoFar(device)}`
+          : 'Voice device: waiting for the first token'}
+      </p>
+    </>
   );
 }
 
@@ -188,7 +253,7 @@ export function App({ aboutToExpireMs, ttlSeconds }) {
         <Status />
         <div>
           <Controls />
-          <Device />
+          <Clients />
         </div>
       </section>
       <section>

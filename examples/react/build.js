@@ -9,8 +9,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const useTheBuild = {
   name: 'access-token-manager-from-dist',
   setup(esbuild) {
-    esbuild.onResolve({ filter: /^access-token-manager(\/react)?$/ }, ({ path }) => ({
-      path: `${root}dist/${path === 'access-token-manager' ? 'index' : 'react'}.js`,
+    esbuild.onResolve({ filter: /^access-token-manager(\/react|\/sdks)?$/ }, ({ path }) => ({
+      path: `${root}dist/${path === 'access-token-manager' ? 'index' : path.slice('access-token-manager/'.length)}.js`,
     }));
   },
 };

@@ -45,8 +45,24 @@ export interface ErrorExplanation {
 type Found = number | 'denied' | 'jwt' | null;
 
 const CODE = /^\d{5}$/;
-const JWT = /eyJ[\w-]+\.[\w-]+\./;
 const IN_TEXT = [/\bcode\W{0,3}(\d{5})\b/i, /\((\d{5})\)/, /(?<![\w.])(\d{5})(?![\w.])/];
+
+/**
+ * Whether `text` holds a JWT: `eyJ…`, a dot, a part, a dot. One pass over each run of word
+ * characters and dots: `/eyJ[\w-]+\.[\w-]+\./` would scan to the end of the run from each `eyJ`
+ * in it, which is quadratic (15 s for 192 KB of `eyJ`).
+ */
+function holdsJwt(text: string): boolean {
+  for (const [run] of text.matchAll(/[\w.-]+/g)) {
+    if (!run.includes('eyJ')) continue;
+    const parts = run.split('.');
+    for (let index = 0; index + 2 < parts.length; index += 1) {
+      // eyJ and at least one character after it, then a part that is not empty, then a dot.
+      if (parts[index]!.slice(0, -1).includes('eyJ') && parts[index + 1] !== '') return true;
+    }
+  }
+  return false;
+}
 
 function codeOf(value: unknown): number | null {
   if (typeof value === 'string' && CODE.test(value.trim())) return Number(value);
@@ -66,7 +82,7 @@ function findInText(text: string): Found {
       // Not JSON after all: read it as text.
     }
   }
-  if (JWT.test(trimmed)) return 'jwt';
+  if (holdsJwt(trimmed)) return 'jwt';
   for (const pattern of IN_TEXT) {
     const code = codeOf(pattern.exec(trimmed)?.[1]);
     if (code !== null) return code;

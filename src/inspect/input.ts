@@ -1,7 +1,9 @@
 // What was passed where the bare token string belongs, and how to get the token out of it.
 import { finding, ON_CLIENT, ON_SERVER, quote } from './finding';
 import type { Finding } from './finding';
-import { isRecord } from '../token';
+import { isRecord, MAX_TOKEN_LENGTH } from '../token';
+import { describeKeys } from '../input';
+import { htmlTitle } from '../printable';
 
 /** The token found in the input, and the findings about how it was wrapped. */
 export interface UnwrappedInput {
@@ -18,6 +20,9 @@ const SECRET = /^[A-Za-z0-9]{32}$/;
 const JWT_SHAPE = /^[\w-]+\.[\w-]+(\.[\w-]*)?$/;
 const HTML = /^<(?:!doctype|html|head|body|\?xml|!--|[a-z][\w-]*[\s>/])/i;
 const BEARER = /^bearer\s+/i;
+// The longest text in which a token split by whitespace (or JSON by line breaks) is looked for:
+// four times the longest token (64 KiB), room for more whitespace than token.
+const MAX_SPLIT_TOKEN_LENGTH = 4 * MAX_TOKEN_LENGTH;
 const QUOTES = ['"', "'", '`'];
 
 function whitespace(before: string, trimmed: string): Finding {
@@ -64,7 +69,7 @@ const bearer = (): Finding =>
   );
 
 function html(text: string): Finding {
-  const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(text)?.[1]?.trim();
+  const title = htmlTitle(text);
   return finding(
     'error',
     'html-instead-of-token',
@@ -87,9 +92,7 @@ function json(value: Record<string, unknown> | unknown[]): Finding {
       INVALID,
     );
   }
-  const keys = Array.isArray(value)
-    ? 'an array'
-    : `keys ${Object.keys(value).slice(0, 5).join(', ') || 'none'}`;
+  const keys = Array.isArray(value) ? 'an array' : describeKeys(Object.keys(value));
   return finding(
     'error',
     'json-instead-of-token',
@@ -128,8 +131,11 @@ function peel(text: string): [Finding, string | undefined] | undefined {
   if (HTML.test(text)) return [html(text), undefined];
   if (BEARER.test(text)) return [bearer(), text.replace(BEARER, '')];
   const first = text[0] ?? '';
+  // Taking the whitespace out is linear but slow per match (3 s for 50 MB of "x "): only a text
+  // that could be a token with whitespace in it is worth it.
+  const joinable = text.length <= MAX_SPLIT_TOKEN_LENGTH;
   // JSON copied from a wrapped terminal: its line breaks, inside strings too, are the wrapping.
-  if ('"{['.includes(first) && /[\r\n]/.test(text) && parseJson(text) === undefined) {
+  if (joinable && '"{['.includes(first) && /[\r\n]/.test(text) && parseJson(text) === undefined) {
     const unbroken = text.replace(/[\r\n]+/g, '');
     if (parseJson(unbroken) !== undefined) return [insideWhitespace(), unbroken];
   }
@@ -143,7 +149,7 @@ function peel(text: string): [Finding, string | undefined] | undefined {
       return [json(value), isRecord(value) && typeof value.token === 'string' ? value.token : undefined];
     }
   }
-  const joined = text.replace(/\s+/g, '');
+  const joined = joinable ? text.replace(/\s+/g, '') : text;
   if (joined !== text && JWT_SHAPE.test(joined)) return [insideWhitespace(), joined];
   return undefined;
 }

@@ -16,6 +16,11 @@ type TabMessage =
 
 const ignore = (): void => {};
 
+// The longest a peer's failure makes this tab wait for that peer's retry: longer than the
+// manager's own backoff with the default options (at most 30 s, 4 min after refusals), so an
+// honest peer is waited for as it asks; a later `retryAtMs` (a far future, Infinity) is cut to it.
+const MAX_PEER_RETRY_WAIT_MS = 5 * 60_000;
+
 /**
  * One manager's end of the channel and locks of a share key. Each manager also holds a presence
  * lock of its own (`access-token-manager-tab:<key length>:<key>:<id>`) while it is open, so a
@@ -49,9 +54,10 @@ export class TabChannel {
    * @param key - the app's share key; managers with the same key share a token.
    * @param locks - the browser's `navigator.locks`.
    * @param host - the manager: its clock, its token, and where a peer's token goes.
-   * @param onToken - called with each token another tab sends.
+   * @param onToken - called with each token another tab sends; returns whether it is a token at
+   *   all (it decodes), which makes the message count as a peer's answer.
    */
-  constructor(key: string, locks: LockManager, host: SharingHost, onToken: (token: string) => void) {
+  constructor(key: string, locks: LockManager, host: SharingHost, onToken: (token: string) => boolean) {
     this.#host = host;
     this.#lockName = `access-token-manager:${key}`;
     // The key's length first: a key `a:b` (prefix `…:3:a:b:`) never passes for a key `a` (`…:1:a:`).
@@ -60,19 +66,24 @@ export class TabChannel {
     // The channel opens before the presence lock is asked for: a peer that sees this manager's
     // presence can ask it at once, and gets an answer.
     this.#channel = new BroadcastChannel(this.#lockName);
-    this.#channel.onmessage = ({ data }: MessageEvent<TabMessage & { from: string }>) => {
-      if (data?.type === 'token') {
-        if (typeof data.token === 'string') {
-          this.#peerRetryAtMs = -Infinity; // a tab succeeded: nobody is waiting to retry any more
-          onToken(data.token);
-        }
-        this.#heard(data.from);
-      } else if (data?.type === 'request') {
+    // Anything else another script of the origin posts on the channel (junk, a message of
+    // another version) is ignored: each kind of message is read only with the fields it needs.
+    this.#channel.onmessage = ({ data }: MessageEvent<unknown>) => {
+      const { type, from, token, retryAtMs } = (data ?? {}) as Partial<Record<string, unknown>>;
+      if (typeof from !== 'string') return;
+      if (type === 'token' && (token === null || (typeof token === 'string' && onToken(token)))) {
+        // A tab succeeded: nobody is waiting to retry any more. (A token that does not even
+        // decode is junk: no answer, and no reason to stop waiting.)
+        if (token !== null) this.#peerRetryAtMs = -Infinity;
+        this.#heard(from);
+      } else if (type === 'request') {
         const held = host.held();
         // Always answer, even with nothing: the asker then stops waiting for this tab at once.
         this.publish(held && host.clock.now() < held.expiresAtMs ? held.token : null);
-      } else if (data?.type === 'failed' && typeof data.retryAtMs === 'number') {
-        this.#peerRetryAtMs = Math.max(this.#peerRetryAtMs, data.retryAtMs);
+      } else if (type === 'failed' && typeof retryAtMs === 'number') {
+        // NaN and a time past ask for no wait; a far future (Infinity) for the longest a peer may.
+        const untilMs = Math.min(retryAtMs, host.clock.now() + MAX_PEER_RETRY_WAIT_MS);
+        if (untilMs > this.#peerRetryAtMs) this.#peerRetryAtMs = untilMs;
       }
     };
     this.#enter();

@@ -8,6 +8,7 @@ import {
   decodeAccessToken,
   describeInput,
   type DecodedAccessToken,
+  MAX_TOKEN_LENGTH,
   type SharedAttempt,
   type SharedRefresh,
   type SharedToken,
@@ -98,20 +99,26 @@ class TabRefresh implements SharedRefresh {
   }
 }
 
+/** The token another tab sent, decoded; `undefined` when it does not even decode. */
+function decodeBroadcast(token: string): DecodedAccessToken | undefined {
+  // Refused before decoding, without the findings `/inspect` would make of a long text.
+  if (token.length > MAX_TOKEN_LENGTH) return undefined;
+  try {
+    return decodeAccessToken(token, { nowMs: false });
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Whether to offer the manager a token another tab sent: only if it is newer than the one held,
  * and for the same user and account. Another user's tab on the same key is a misconfigured key,
  * not a token to take (nor an error to report at each of its refreshes). A token that does not
- * even decode is offered, so the manager reports it as `tokenError`.
+ * even decode never comes from a tab of this library (each sends only tokens its manager took):
+ * it is junk another script posted, ignored without a word.
  */
-function worthAdopting(token: string, held: SharedToken | null): boolean {
+function worthAdopting(incoming: DecodedAccessToken, held: SharedToken | null): boolean {
   if (held === null) return true;
-  let incoming: DecodedAccessToken;
-  try {
-    incoming = decodeAccessToken(token, { nowMs: false });
-  } catch {
-    return true;
-  }
   const { decoded } = held;
   if (incoming.identity !== decoded.identity || incoming.accountSid !== decoded.accountSid) return false;
   return issuedOrExpires(incoming) > issuedOrExpires(decoded);
@@ -149,7 +156,10 @@ export function tabSharing(key: string): TokenSharing {
       const locks = typeof BroadcastChannel === 'function' && globalThis.navigator?.locks;
       if (!locks) return null;
       const channel = new TabChannel(key, locks, host, (token) => {
-        if (worthAdopting(token, host.held())) host.adopt(token);
+        const incoming = decodeBroadcast(token);
+        if (incoming === undefined) return false;
+        if (worthAdopting(incoming, host.held())) host.adopt(token);
+        return true;
       });
       return new TabRefresh(host, channel);
     },

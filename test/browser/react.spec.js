@@ -31,7 +31,11 @@ export default async function run({ browser, root }) {
     });
     assert.equal(await page.locator('#identity').innerText(), 'react_user');
     assert.equal((await stats()).tokensMinted, 1, 'one token request, although StrictMode mounts twice');
+    // Conversations beside Voice, each registered through its adapter, each handed the first token.
     await page.waitForFunction(() => document.getElementById('device')?.textContent.includes('1 token'));
+    await page.waitForFunction(() =>
+      document.getElementById('conversations')?.textContent.includes('1 token'),
+    );
 
     // Every status the page shows from now on, in order.
     await page.evaluate(() => {
@@ -60,6 +64,9 @@ export default async function run({ browser, root }) {
     assert.match(log, /tokenAboutToExpire/);
     assert.match(log, /tokenProvider asked \(reason: about-to-expire\)/);
     await page.waitForFunction(() => document.getElementById('device')?.textContent.includes('2 tokens'));
+    await page.waitForFunction(() =>
+      document.getElementById('conversations')?.textContent.includes('2 tokens'),
+    );
     assert.equal(await page.locator('#timeline text', { hasText: 'refresh' }).count(), 1);
     assert.deepEqual(pageErrors, []);
     await page.close();

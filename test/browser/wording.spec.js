@@ -8,7 +8,7 @@ import { serve } from './harness.js';
 export const name = 'error wording without a bundler: module script short, <script> dev full and min short';
 
 const SHORT =
-  /^malformed \(code 20101\), worded in development builds\. See https:\/\/www\.npmjs\.com\/package\/access-token-manager#troubleshooting/;
+  /^malformed \(code 20101\), worded in development builds\. See https:\/\/www\.npmjs\.com\/package\/access-token-manager#malformed/;
 const FULL =
   /^Expected a JWT \(three base64url parts\), got a string of 11 characters in 1 part\. In your client code/;
 

@@ -28,7 +28,7 @@ const FULL =
   'In your client code, pass the token as minted: no quotes, Bearer, spaces, or error page.';
 const SHORT =
   '20101 malformed malformed (code 20101), worded in development builds. ' +
-  'See https://www.npmjs.com/package/access-token-manager#troubleshooting or run npx access-token-manager inspect.';
+  'See https://www.npmjs.com/package/access-token-manager#malformed or run npx access-token-manager inspect.';
 // A string only fromEndpoint holds (src/endpoint.ts): an app that does not import it must not ship it.
 const FROM_ENDPOINT = 'opaqueredirect';
 // What the wording weighs at least, min+gzip: a production bundle is lighter by this much.

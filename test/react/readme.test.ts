@@ -3,48 +3,43 @@ import { describe, expect, it } from 'vitest';
 
 const read = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
-describe('README React section', () => {
-  it('shows test/types/readme.react.tsx, which tsc checks, as its example', () => {
-    const readme = read('README.md');
-    const section = readme.slice(
-      readme.indexOf('## React'),
-      readme.indexOf('\n## ', readme.indexOf('## React') + 1),
+/** The text of `document` from the heading `heading` to the next heading of the same level or higher. */
+function section(document: string, heading: string): string {
+  const text = read(document);
+  const start = text.indexOf(`${heading}\n`);
+  expect(start, `${document}: ${heading}`).toBeGreaterThanOrEqual(0);
+  const level = /^#+/.exec(heading)?.[0] ?? '#';
+  const next = new RegExp(`\\n#{1,${level.length}} `, 'g');
+  next.lastIndex = start + heading.length;
+  return text.slice(start, next.exec(text)?.index ?? text.length);
+}
+
+describe('the React example of the README and of docs/react.md', () => {
+  it('is test/types/readme.react.tsx, which tsc checks, with the Conversations and Voice adapters', () => {
+    const example = read('test/types/readme.react.tsx');
+    const readme = /```tsx\n([\s\S]*?)```/.exec(
+      section('README.md', '### 3. React, with Conversations and Voice'),
     );
-    const example = /```tsx\n([\s\S]*?)```/.exec(section)?.[1];
-    expect(example).toBe(read('test/types/readme.react.tsx'));
+    const guide = /```tsx\n([\s\S]*?)```/.exec(
+      section('docs/react.md', '## An app with Conversations and Voice'),
+    );
+    expect(readme?.[1]).toBe(example);
+    expect(guide?.[1]).toBe(example);
+    expect(example).toContain('adapter: conversations');
+    expect(example).toContain('adapter: voice');
+    expect(example).not.toContain("requires: 'voice'");
   });
 });
 
-describe('README Next.js section', () => {
+describe('the Next.js section of docs/react.md', () => {
   it('shows the files of test/types/nextjs, which tsc checks, in order', () => {
-    const readme = read('README.md');
-    const start = readme.indexOf('### Next.js and server rendering');
-    const section = readme.slice(start, readme.indexOf('\n### ', start + 1));
-    const blocks = [...section.matchAll(/```tsx?\n([\s\S]*?)```/g)].map((match) => match[1]);
+    const blocks = [
+      ...section('docs/react.md', '## Next.js and server rendering').matchAll(/```tsx?\n([\s\S]*?)```/g),
+    ].map((match) => match[1]);
     expect(blocks).toEqual(
       ['route.ts', 'providers.tsx', 'layout.tsx', 'accessManager.ts'].map((file) =>
         read(`test/types/nextjs/${file}`),
       ),
     );
-  });
-});
-
-describe('README links', () => {
-  it('points every ](#anchor) at a heading, as GitHub and npm name them', () => {
-    // Code blocks hold neither headings nor links.
-    const readme = read('README.md').replace(/```[\s\S]*?```/g, '');
-    const anchors = new Set(
-      [...readme.matchAll(/^#{1,6} (.+)$/gm)].map(([, heading = '']) =>
-        heading
-          .trim()
-          .toLowerCase()
-          .replace(/[^\p{L}\p{N}_\- ]/gu, '')
-          .replace(/ /g, '-'),
-      ),
-    );
-    const links = [...readme.matchAll(/\]\(#([^)\s]+)\)/g)].map(([, anchor = '']) => anchor);
-
-    expect(links.length).toBeGreaterThan(10);
-    expect(links.filter((anchor) => !anchors.has(anchor))).toEqual([]);
   });
 });

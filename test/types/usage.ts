@@ -32,7 +32,10 @@ manager
   .on('tokenAboutToExpire', (m: AccessManager) => m.expires?.getTime())
   .on('tokenError', (error, m) => [error.code, error.reason, error.remedy, m.identity])
   .on('clientError', (error: AccessTokenError, client: TokenClient) => [error.cause, client])
-  .on('refreshFailed', (_error, { attempt, retryInMs }) => attempt + retryInMs);
+  .on('refreshFailed', (_error, { attempt, retryInMs }) => attempt + retryInMs)
+  // twilio-common's names: 'error' beside tokenError, tokenWillExpire beside tokenAboutToExpire.
+  .on('error', (error: AccessTokenError, m: AccessManager) => [error.code, m.token])
+  .on('tokenWillExpire', (m) => m.isAboutToExpire);
 
 const unregister: () => void = manager.register(conversationsClient, {
   requires: 'chat',
@@ -67,6 +70,8 @@ void ended;
 manager.on('tokenRefreshed', () => {});
 // @ts-expect-error: tokenError's first argument is an AccessTokenError, not a string
 manager.on('tokenError', (error: string) => error);
+// @ts-expect-error: 'error' gives an AccessTokenError, not a string
+manager.on('error', (error: string) => error);
 // @ts-expect-error: a client needs updateToken
 manager.register({ update: () => {} });
 // @ts-expect-error: durations are numbers of milliseconds

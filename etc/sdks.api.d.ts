@@ -30,5 +30,18 @@ interface VoiceDevice {
     removeListener(event: 'error', listener: (error: VoiceError) => void): unknown;
 }
 declare function voice(device: VoiceDevice): TokenClient;
-export { chat, conversations, sync, voice };
-export type { TwilsockClient, TwilsockConnectionError, VoiceDevice, VoiceError };
+interface TaskRouterError {
+    readonly code?: number | undefined;
+    readonly name?: string | undefined;
+}
+interface TaskRouterWorker {
+    updateToken(token: string): void;
+    disconnect(): void;
+    on(event: 'tokenExpired', listener: () => void): unknown;
+    on(event: 'error', listener: (error: TaskRouterError) => void): unknown;
+    removeListener(event: 'tokenExpired', listener: () => void): unknown;
+    removeListener(event: 'error', listener: (error: TaskRouterError) => void): unknown;
+}
+declare function taskRouter(worker: TaskRouterWorker): TokenClient;
+export { chat, conversations, sync, taskRouter, voice };
+export type { TaskRouterError, TaskRouterWorker, TwilsockClient, TwilsockConnectionError, VoiceDevice, VoiceError };

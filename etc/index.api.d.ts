@@ -87,6 +87,7 @@ declare class EventEmitter<Events extends {
     removeAllListeners(event?: keyof Events & string): this;
     listenerCount(event: keyof Events & string): number;
     protected emit<K extends keyof Events & string>(event: K, ...args: Events[K]): void;
+    protected get emittedCount(): number;
     protected closeEvents(): void;
 }
 type RefreshReason = 'initial' | 'about-to-expire' | 'expired' | 'wake' | 'manual' | 'rejected';
@@ -152,6 +153,10 @@ interface AccessManagerEvents {
         manager: AccessManager
     ];
     tokenError: [
+        error: AccessTokenError,
+        manager: AccessManager
+    ];
+    error: [
         error: AccessTokenError,
         manager: AccessManager
     ];
