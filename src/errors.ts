@@ -195,7 +195,7 @@ const DESCRIBERS: Record<AccessTokenErrorReason, Describer> = {
     `sub must be an Account SID (AC…); it is ${f.actual}.`,
     ON_SERVER + 'use your live Account SID.',
   ],
-  'invalid-expiry': (f) => [`exp must be a time in seconds; it is ${f.actual}.`, MINT],
+  'invalid-expiry': (f) => [`${f.field || 'exp'} must be a time in seconds; it is ${f.actual}.`, MINT],
   expired: (f) => [
     `The token expired ${between(f.atMs, f.nowMs)} ago.`,
     ON_CLIENT + 'fetch a new token; if new ones arrive expired, check the server clock and ttl.',

@@ -6,7 +6,7 @@ import { AccessTokenError, attachFindings } from './errors';
 import type { HeldToken } from './refresh';
 import { refreshLeadMs } from './schedule';
 import { learnServerSkew, type ServerSkew } from './serverSkew';
-import { checkDecodedTimes, decodeWithoutFindings, type DecodedAccessToken } from './token';
+import { readAccessToken, type DecodedAccessToken } from './token';
 
 /** Everything the manager knows about the token it holds. */
 export interface CurrentToken extends HeldToken {
@@ -27,7 +27,9 @@ export interface CurrentToken extends HeldToken {
 /**
  * Validates `token` to replace `held`.
  *
- * Its moments are judged by the server's clock as learned from token to token (serverSkew.ts).
+ * Its moments are judged by the server's clock as learned from token to token (serverSkew.ts),
+ * never by less skew than its own iat shows; when what was learned finds it due on arrival, it is
+ * due at once (the learned skew is checked by one more provider call, or warning).
  * A token is stale when it was issued before the one held and expires no later: it brings
  * nothing (a cached token). Its issue is judged by the skew it shows itself, so a token from a
  * server whose clock runs an hour ahead counts as issued when it arrived: it cannot make its
@@ -50,8 +52,7 @@ export function admitToken(
   let decoded: DecodedAccessToken;
   let tokenSkewMs: number;
   try {
-    decoded = decodeWithoutFindings(token, { nowMs: false });
-    tokenSkewMs = checkDecodedTimes(decoded, nowMs);
+    ({ decoded, skewMs: tokenSkewMs } = readAccessToken(token, nowMs));
   } catch (error) {
     // With access-token-manager/inspect loaded, the error lists every finding, judged by this clock.
     throw attachFindings(error, token, nowMs);
@@ -73,13 +74,17 @@ export function admitToken(
   // By its own skew, not the learned one: a token minted now by a server whose clock was set
   // back is issued now, never before a token minted while it ran ahead (no stale refusal loop).
   const issuedAtMs = (decoded.issuedAt?.getTime() ?? NaN) - tokenSkewMs;
-  if (held && issuedAtMs < held.issuedAtMs && expiresAtMs <= held.expiresAtMs) {
+  // The answer to a doubt (serverSkew.ts) is never stale: it comes a second after the token in
+  // doubt, from a server whose clock may be that much behind.
+  if (held && !held.serverSkew.doubted && issuedAtMs < held.issuedAtMs && expiresAtMs <= held.expiresAtMs) {
     throw new AccessTokenError('stale', { atMs: decoded.issuedAt!.getTime() });
   }
   return {
     token,
     decoded,
-    aboutToExpireAtMs: expiresAtMs - aboutToExpireMs,
+    // A learned skew in doubt makes the token due now: one more provider call (or warning) checks it.
+    aboutToExpireAtMs: serverSkew.doubted ? nowMs : expiresAtMs - aboutToExpireMs,
+    ...(serverSkew.doubted && { serverSaidDueAtMs: nowMs }),
     expiresAtMs,
     issuedAtMs,
     serverSkew,

@@ -26,7 +26,8 @@ export interface HeldToken extends SharedToken {
   acceptedAtMs: number;
   /**
    * When an SDK's server said it is about to expire (or has), if one did: its clock rules, so the
-   * refresh is due from then on whatever the local moment (see `TokenClientHost`).
+   * refresh is due from then on whatever the local moment (see `TokenClientHost`). Also set on
+   * arrival when the token server's learned clock found it due (see serverSkew.ts).
    */
   serverSaidDueAtMs?: number;
 }

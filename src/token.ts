@@ -97,12 +97,14 @@ const BASE64URL_PART = /^[\w-]+$/;
 const EXPECTED_HEADER = { typ: 'JWT', alg: 'HS256', cty: 'twilio-fpa;v=1' } as const;
 // An exp above this is a date past the year 5000 in seconds: it was written in milliseconds.
 const EXP_IN_MS_THRESHOLD = 1e11;
+// The farthest a Date reaches either side of 1970 (8.64e15 ms), in seconds: beyond it, a time is NaN.
+const MAX_DATE_SECONDS = 8.64e12;
 
 /** @internal Whether `value` is a plain JSON object (not null, not an array). */
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const isDate = (value: unknown): value is Date => value instanceof Date;
+const isDate = (value: unknown): value is Date => value instanceof Date && !Number.isNaN(value.getTime());
 
 /** A JWT time claim, in seconds, when it is a finite number; `null` otherwise. */
 const secondsOf = (value: unknown): number | null =>
@@ -261,14 +263,23 @@ function checkPayload(payload: Record<string, unknown>, nowMs: number | false, f
     fault('ttl-too-long', { seconds: lifetimeSeconds, unit });
   }
   const skewMs = nowMs === false ? 0 : checkTimesAt(inMs(iat), inMs(nbf), inMs(exp), nowMs, fault);
+  // A time no Date holds is NaN as a date, and every comparison with NaN is false: such a token
+  // would be held and never refreshed. Refused whatever the clock (after the checks above, so a
+  // clock given keeps their reason: exp -1e13 is expired, 1e308 too long).
+  for (const [field, seconds] of Object.entries({ iat, nbf, exp })) {
+    // A claim that is missing (null) counts as 0 here; the others are finite numbers.
+    if (Math.abs(seconds as number) > MAX_DATE_SECONDS) {
+      fault('invalid-expiry', { field, actual: String(seconds) });
+    }
+  }
   return { iat, nbf, exp, lifetimeSeconds, skewMs };
 }
 
 /**
  * @internal Runs every check of {@link decodeAccessToken} on `input` and tells `fault` about each
  * problem, in this order: not a string, empty, malformed, header or payload undecodable, each
- * header field, iss, sub, exp, grants, lifetime, expiry, nbf (the last two unless `nowMs` is
- * `false`). With a `fault` that throws, the checks stop at the first problem; with one that
+ * header field, iss, sub, exp, grants, lifetime, expiry, nbf (these two unless `nowMs` is
+ * `false`), then any time claim no Date can hold. With a `fault` that throws, the checks stop at the first problem; with one that
  * returns, they go on wherever a later check can still be made (each part that decodes is
  * checked), which is how `access-token-manager/inspect` lists every problem in the core's own words.
  *
@@ -326,17 +337,6 @@ export function checkAccessTokenTimes(decoded: DecodedAccessToken, nowMs: number
   if (typeof nowMs !== 'number' || !Number.isFinite(nowMs)) {
     throw invalidArgument('nowMs', 'milliseconds since the epoch', nowMs);
   }
-  return checkDecodedTimes({ issuedAt, notBefore, expires }, nowMs);
-}
-
-/**
- * @internal {@link checkAccessTokenTimes} without reading its arguments: for the manager, whose
- * token comes straight from {@link decodeWithoutFindings} and whose clock is already read.
- */
-export function checkDecodedTimes(
-  { issuedAt, notBefore, expires }: Pick<DecodedAccessToken, 'issuedAt' | 'notBefore' | 'expires'>,
-  nowMs: number,
-): number {
   return checkTimesAt(issuedAt?.getTime(), notBefore?.getTime(), expires.getTime(), nowMs, throwFault);
 }
 
@@ -360,27 +360,31 @@ export function decodeAccessToken(token: unknown, options?: DecodeAccessTokenOpt
   if (nowMs !== undefined && nowMs !== false && (typeof nowMs !== 'number' || !Number.isFinite(nowMs))) {
     throw invalidArgument('options.nowMs', 'milliseconds since the epoch, or false', nowMs);
   }
-  const read: DecodeAccessTokenOptions = nowMs === undefined ? {} : { nowMs };
   try {
-    return decodeWithoutFindings(token, read);
+    return readAccessToken(token, nowMs ?? Date.now()).decoded;
   } catch (error) {
     throw attachFindings(error, token, nowMs);
   }
 }
 
 /**
- * @internal {@link decodeAccessToken} without the inspector's findings: the manager adds them
- * itself, once it knows the time it judges by.
+ * @internal {@link decodeAccessToken} without the inspector's findings, with the skew the token
+ * shows: the manager adds the findings itself, once it knows the time it judges by. Every path
+ * that takes a token (the manager's constructor, `updateToken`, a provider's answer, a token from
+ * another tab) comes through here, so each is refused for what `decodeAccessToken` refuses.
+ *
+ * @param token - what was passed as a token.
+ * @param nowMs - the local time to judge the times against, or `false` to skip those checks.
+ * @returns the decoded token, and how far its `iat` shows its server's clock ahead (0 or more).
  */
-export function decodeWithoutFindings(
+export function readAccessToken(
   token: unknown,
-  options: DecodeAccessTokenOptions = {},
-): DecodedAccessToken {
-  const { nowMs = Date.now() } = options;
-  const { header, payload, iat, nbf, exp } = checkToken(token, nowMs, throwFault);
+  nowMs: number | false,
+): { decoded: DecodedAccessToken; skewMs: number } {
+  const { header, payload, iat, nbf, exp, skewMs } = checkToken(token, nowMs, throwFault);
   // throwFault ends checkToken at the first fault: past it, what was read passed every check.
   const { grants, iss, sub } = payload as AccessTokenPayload;
-  return {
+  const decoded: DecodedAccessToken = {
     header: header as AccessTokenHeader,
     payload: payload as AccessTokenPayload,
     identity: typeof grants.identity === 'string' ? grants.identity : null,
@@ -391,4 +395,5 @@ export function decodeWithoutFindings(
     expires: new Date((exp as number) * 1000),
     grantNames: Object.keys(grants).filter((name) => name !== 'identity'),
   };
+  return { decoded, skewMs };
 }

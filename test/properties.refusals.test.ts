@@ -8,12 +8,13 @@ import { describe, expect, it, vi } from 'vitest';
 import { AccessManager, type TokenClientHost } from 'access-token-manager';
 import { HOUR, MINUTE, SECOND, fakeClock, useFakeTime } from './support/time.js';
 import { seedRandom, startRun } from './support/simulation.js';
+import { runs, timeLimitMs } from './support/runs.js';
 import { craftToken, goodPayload } from './support/tokens.js';
 
 useFakeTime();
 
-const RUNS = 25;
-const TIME_LIMIT_MS = 60_000;
+const RUNS = runs(25);
+const TIME_LIMIT_MS = timeLimitMs(60_000);
 /** The manager's defaults: a warning lead of 3 minutes, retries up to 30 s apart. */
 const LEAD_MS = 3 * MINUTE;
 const MARGIN_MS = MINUTE;

@@ -19,8 +19,11 @@ import {
   useFakeTime,
 } from './support/time.js';
 import { mintToken } from './support/tokens.js';
+import { runs, timeLimitMs } from './support/runs.js';
 
 useFakeTime();
+// Simulated days take a few seconds on a shared machine; PROPERTY_RUNS_FACTOR scales both.
+vi.setConfig({ testTimeout: timeLimitMs(30_000) });
 
 const DAY = 24 * HOUR;
 /** The default warning, and so the refresh moment: three minutes before exp. */
@@ -107,7 +110,7 @@ describe(AccessManager, () => {
             manager.destroy();
           },
         ),
-        { numRuns: 60 },
+        { numRuns: runs(60) },
       );
     });
   });
@@ -166,7 +169,7 @@ describe(AccessManager, () => {
             manager.destroy();
           },
         ),
-        { numRuns: 80 },
+        { numRuns: runs(80) },
       );
     });
   });
@@ -259,7 +262,7 @@ describe(AccessManager, () => {
             expect(manager.listenerCount('tokenUpdated')).toBe(0);
           },
         ),
-        { numRuns: 120 },
+        { numRuns: runs(120) },
       );
     });
 
@@ -293,7 +296,7 @@ describe(AccessManager, () => {
           expect(calls).toBe(1);
           expect(vi.getTimerCount()).toBe(0);
         }),
-        { numRuns: 30 },
+        { numRuns: runs(30) },
       );
     });
   });
@@ -320,7 +323,7 @@ describe(AccessManager, () => {
             manager.destroy();
           },
         ),
-        { numRuns: 25 },
+        { numRuns: runs(25) },
       );
     });
 
@@ -347,7 +350,7 @@ describe(AccessManager, () => {
             manager.destroy();
           },
         ),
-        { numRuns: 60 },
+        { numRuns: runs(60) },
       );
     });
   });
@@ -387,7 +390,7 @@ describe(AccessManager, () => {
             manager.destroy();
           },
         ),
-        { numRuns: 40 },
+        { numRuns: runs(40) },
       );
     });
   });

@@ -115,7 +115,7 @@ describe(AccessManager, () => {
       manager.destroy();
     });
 
-    it('does not loop when the server clock is set back: the hour it ran ahead is dropped, not kept', async () => {
+    it('does not loop when the server clock is set back: the hour it ran ahead is checked once, then dropped', async () => {
       const { clock } = fakeClock();
       const calls: number[] = [];
       let aheadMs = HOUR;
@@ -132,11 +132,26 @@ describe(AccessManager, () => {
 
       await advance(4 * HOUR);
 
-      // Under the hour learned first, each token from the corrected server would look expired on
-      // arrival; each is judged by its own iat instead: one call an hour.
-      expect(calls).toEqual([0, 57 * MINUTE, 114 * MINUTE, 171 * MINUTE, 228 * MINUTE]);
+      // Under the hour learned first, the first token from the corrected server looks expired on
+      // arrival, as a cached token would (issue #23 item 8): it is checked by one more call at once,
+      // after the first retry's 0.5 to 1 s (and the next retry's 1 to 2 s when that call, in the
+      // same second, brings the very same token). The next token looks the same: the server's
+      // clock was set back, and each token is judged by its own iat from then on: one call an hour.
+      const checks = calls.filter((atMs) => atMs > 57 * MINUTE && atMs < 57 * MINUTE + 3 * SECOND);
+      const settledAtMs = checks.at(-1)!;
+      const issuedAtMs = Math.floor(settledAtMs / SECOND) * SECOND; // iat is in whole seconds
+      expect(checks.length).toBeGreaterThanOrEqual(1);
+      expect(checks.length).toBeLessThanOrEqual(2);
+      expect(calls).toEqual([
+        0,
+        57 * MINUTE,
+        ...checks,
+        issuedAtMs + 57 * MINUTE,
+        issuedAtMs + 114 * MINUTE,
+        issuedAtMs + 171 * MINUTE,
+      ]);
+      expect(log.filter((event) => event === 'refreshFailed')).toHaveLength(checks.length);
       expect(log).not.toContain('tokenExpired');
-      expect(log).not.toContain('refreshFailed');
       manager.destroy();
     });
   });
