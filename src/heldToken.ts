@@ -20,6 +20,8 @@ export interface CurrentToken extends HeldToken {
   warned: boolean;
   /** `tokenExpired` fired. */
   expiredFired: boolean;
+  /** Its one automatic refresh has started (at its due moment, or when an SDK's server refused it). */
+  refreshStarted: boolean;
 }
 
 /**
@@ -84,5 +86,6 @@ export function admitToken(
     acceptedAtMs: nowMs,
     warned: false,
     expiredFired: false,
+    refreshStarted: false,
   };
 }

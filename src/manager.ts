@@ -8,12 +8,14 @@ import {
 } from './clients';
 import { EventEmitter } from './emitter';
 import { AccessTokenError } from './errors';
-import { admitToken, type CurrentToken } from './heldToken';
+import type { CurrentToken } from './heldToken';
 import { hasMethods, invalidArgument, readOptions } from './input';
 import { resolveOptions, type AccessManagerOptions } from './options';
 import type { RefreshFailure } from './provider';
 import { Refresher } from './refresh';
 import { Alarm, alarmStepMs } from './schedule';
+import type { AccessTokenSnapshot } from './snapshot';
+import { TokenState } from './tokenState';
 import type { AccessTokenGrants } from './token';
 
 // The events name the manager itself, so they are declared here, beside it: options.ts never
@@ -86,9 +88,36 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
   readonly #alarm: Alarm;
   readonly #stopWaking: () => void;
   readonly #refresher: Refresher;
-  #current: CurrentToken | null = null;
+  /** The held token, its moments, the session, the last error, and the snapshot: see tokenState.ts. */
+  readonly #state = new TokenState();
+
+  /**
+   * Where the token stands now, as an immutable {@link AccessTokenSnapshot}: the same object
+   * until one of its fields changes (so `useSyncExternalStore` and selector libraries can compare
+   * it by identity). Bound to the manager: pass it around as is.
+   *
+   * @returns the snapshot; `status` says where the token stands (see `AccessTokenStatus`).
+   * @example
+   * const { status, identity, expires } = manager.getSnapshot();
+   */
+  readonly getSnapshot = (): AccessTokenSnapshot => this.#state.snapshot;
+
+  /**
+   * Calls `run` with the snapshot at once, then after each change of it (never twice with the
+   * same snapshot): the Svelte store contract, so `$manager` works in a Svelte component, and
+   * `useSyncExternalStore(manager.subscribe, manager.getSnapshot)` in React. Bound to the
+   * manager. After `destroy()`, `run` gets the last snapshot (status `'error'`, reason
+   * `'destroyed'`) and nothing more.
+   *
+   * @param run - called with each new snapshot.
+   * @returns the function that unsubscribes; safe to call inside `run`, twice, or after `destroy()`.
+   * @example
+   * const unsubscribe = manager.subscribe(({ status, identity }) => render(status, identity));
+   */
+  readonly subscribe = (run: (snapshot: AccessTokenSnapshot) => void): (() => void) =>
+    this.#state.subscribe(run);
+
   #latestPush: Promise<void> = Promise.resolve();
-  #destroyed = false;
   /** Set while the expiry warning's listeners run; see {@link AccessManager.updateToken}. */
   #warning = false;
   /** Tokens given by the warning's listeners, accepted once the warning has fired. */
@@ -110,10 +139,17 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     this.#alarm = new Alarm(this.#clock, alarmStepMs(this.#aboutToExpireMs), () => this.#check(false));
     this.#refresher = new Refresher(
       {
-        held: () => this.#current,
+        held: () => this.#state.held,
+        claimRefresh: (held, refusedAtMs) => this.#state.claimRefresh(held, refusedAtMs),
         updateToken: (next) => this.updateToken(next),
-        reportFailure: (error, failure) => this.emit('refreshFailed', error, failure),
-        reportEnd: (error) => this.#emitTokenError(error),
+        reportFailure: (error, failure) => {
+          this.#state.fail(error);
+          this.emit('refreshFailed', error, failure);
+        },
+        reportEnd: (error) => {
+          this.#state.end(error);
+          this.emit('tokenError', error, this);
+        },
       },
       settings,
     );
@@ -131,29 +167,30 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     // Asked after the constructor returns, so listeners added right away hear how it went.
     if (!accepted && this.#refresher.hasProvider) {
       void Promise.resolve().then(() => {
-        if (!this.#destroyed) this.#refresher.start('initial');
+        if (!this.#state.destroyed) this.#refresher.start('initial');
       });
     }
   }
 
   /** The current token, or `null` before the first one. */
   get token(): string | null {
-    return this.#current?.token ?? null;
+    return this.#state.held?.token ?? null;
   }
 
   /** The current token's identity (`grants.identity`), or `null`. */
   get identity(): string | null {
-    return this.#current?.decoded.identity ?? null;
+    return this.#state.held?.decoded.identity ?? null;
   }
 
   /** When the current token expires, or `null` before the first one. */
   get expires(): Date | null {
-    return this.#current?.decoded.expires ?? null;
+    return this.#state.held?.decoded.expires ?? null;
   }
 
   /** `true` from the moment the current token expires; read from the clock, so it is right after a sleep. */
   get isExpired(): boolean {
-    return this.#current !== null && this.#clock.now() >= this.#current.expiresAtMs;
+    const held = this.#state.held;
+    return held !== null && this.#clock.now() >= held.expiresAtMs;
   }
 
   /**
@@ -165,22 +202,23 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    * if (manager.isAboutToExpire) showBanner('Reconnecting soon…');
    */
   get isAboutToExpire(): boolean {
-    return this.#current !== null && this.#clock.now() >= this.#current.aboutToExpireAtMs;
+    const held = this.#state.held;
+    return held !== null && this.#clock.now() >= held.aboutToExpireAtMs;
   }
 
   /** The current token's grants, or `null`. */
   get grants(): AccessTokenGrants | null {
-    return this.#current?.decoded.payload.grants ?? null;
+    return this.#state.held?.decoded.payload.grants ?? null;
   }
 
   /** The Account SID (`sub`) of the current token, or `null`. */
   get accountSid(): string | null {
-    return this.#current?.decoded.accountSid ?? null;
+    return this.#state.held?.decoded.accountSid ?? null;
   }
 
   /** The API key SID (`iss`) of the current token, or `null`. */
   get apiKeySid(): string | null {
-    return this.#current?.decoded.apiKeySid ?? null;
+    return this.#state.held?.decoded.apiKeySid ?? null;
   }
 
   /**
@@ -214,8 +252,8 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
 
   /** {@link AccessManager.updateToken}, outside the warning: accepts or refuses before its first await. */
   async #update(token: string): Promise<AccessManager> {
-    if (this.#destroyed) throw new AccessTokenError('destroyed');
-    if (token === this.#current?.token) return this;
+    if (this.#state.destroyed) throw new AccessTokenError('destroyed');
+    if (token === this.#state.held?.token) return this;
     let current: CurrentToken;
     try {
       current = this.#accept(token);
@@ -226,17 +264,17 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     // Clients registered by a tokenUpdated listener were created with this token: skip them.
     const recipients = this.#clients.recipients();
     this.emit('tokenUpdated', this);
-    if (this.#current === current && !this.#destroyed) {
+    if (this.#state.held === current && !this.#state.destroyed) {
       const pushed = this.#clients.push(recipients, {
         token,
         decoded: current.decoded,
         clock: this.#clock,
         timeoutMs: this.#clientTimeoutMs,
         onError: (error, sdkClient) => this.emit('clientError', error, sdkClient),
-        isCurrent: () => this.#current === current,
+        isCurrent: () => this.#state.held === current,
       });
       // A clientError listener may have pushed a newer token meanwhile: keep that as the latest.
-      if (this.#current === current) this.#latestPush = pushed;
+      if (this.#state.held === current) this.#latestPush = pushed;
       else await pushed;
     }
     // When a listener accepted a newer token meanwhile, this resolves once that one is delivered.
@@ -258,7 +296,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    * button.onclick = () => manager.refresh();
    */
   async refresh(): Promise<string> {
-    if (this.#destroyed) throw new AccessTokenError('destroyed');
+    if (this.#state.destroyed) throw new AccessTokenError('destroyed');
     this.#refresher.wake(); // "now": a refresh waiting to retry retries at once
     const token = await this.#refresher.run('manual');
     await this.#latestPush; // resolves once the clients have taken it
@@ -279,7 +317,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    * const unregister = manager.register(device, { requires: 'voice', name: 'voice' });
    */
   register(client: TokenClient, options: RegisterOptions = {}): () => void {
-    if (this.#destroyed) throw new AccessTokenError('destroyed');
+    if (this.#state.destroyed) throw new AccessTokenError('destroyed');
     if (!hasMethods(client, ['updateToken'])) {
       throw invalidArgument('client', 'an object with an updateToken(token) method', client);
     }
@@ -309,15 +347,8 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    * then the word is about a token already replaced.
    */
   #serverSaid(expired: boolean): void {
-    const current = this.#current;
-    if (current === null || this.#destroyed) return;
-    const nowMs = this.#clock.now();
     const leadMs = (expired ? 0 : this.#aboutToExpireMs) + SERVER_WORD_MARGIN_MS;
-    if (current.expiresAtMs - nowMs > leadMs) return;
-    current.aboutToExpireAtMs = Math.min(current.aboutToExpireAtMs, nowMs);
-    current.serverSaidDueAtMs = Math.min(current.serverSaidDueAtMs ?? nowMs, nowMs);
-    if (expired) current.expiresAtMs = Math.min(current.expiresAtMs, nowMs);
-    this.#check(false);
+    if (this.#state.serverSaid(expired, this.#clock.now(), leadMs)) this.#check(false);
   }
 
   /**
@@ -328,7 +359,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    * refresh.
    */
   #clientFailed(client: TokenClient, error: AccessTokenError, refused?: boolean): void {
-    const current = this.#current;
+    const current = this.#state.held;
     const registration = this.#clients.get(client);
     const reported = registration?.failure?.reason;
     if (!registration || current === null || reported === 'client-missing-grant') return;
@@ -337,7 +368,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
       if (refused) this.#emitTokenError(error);
       else this.emit('clientError', error, registration.reportAs);
     }
-    if (refused && this.#current === current && !this.#destroyed) this.#refresher.refuse(current);
+    if (refused && this.#state.held === current && !this.#state.destroyed) this.#refresher.refuse(current);
   }
 
   /** Stops handing tokens to `client`. Unregistering one that is not registered does nothing. */
@@ -360,25 +391,23 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
 
   /** Fires what is due and arms the alarm for what is next; `waking` names the refresh reason. */
   #check(waking: boolean): void {
-    const current = this.#current;
+    const current = this.#state.held;
     // Called again from a listener of the warning, it leaves the rest to the call that fires it,
     // which goes on once both warnings have fired.
-    if (this.#destroyed || current === null || this.#warning) return;
+    if (this.#state.destroyed || current === null || this.#warning) return;
     const nowMs = this.#clock.now();
-    if (!current.warned && nowMs >= current.aboutToExpireAtMs) {
-      current.warned = true;
+    if (this.#state.warn(current, nowMs)) {
       this.#warn();
       // A listener may have replaced the token or destroyed the manager: that re-armed everything.
-      if (this.#current !== current || this.#destroyed) return;
+      if (this.#state.held !== current || this.#state.destroyed) return;
     }
-    if (!current.expiredFired && nowMs >= current.expiresAtMs) {
-      current.expiredFired = true;
+    if (this.#state.expire(current, nowMs)) {
       this.emit('tokenExpired', this);
-      if (this.#current !== current || this.#destroyed) return;
+      if (this.#state.held !== current || this.#state.destroyed) return;
     }
     const refreshAtMs = this.#refresher.tick(current, nowMs, waking);
     // The provider runs synchronously up to its first await, and may have destroyed the manager.
-    if (this.#current !== current || this.#destroyed) return;
+    if (this.#state.held !== current || this.#state.destroyed) return;
     this.#alarm.set(
       Math.min(
         current.warned ? Infinity : current.aboutToExpireAtMs,
@@ -405,8 +434,8 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    * again, and a later `updateToken` rejects with `destroyed`. Calling it twice does nothing.
    */
   destroy(): void {
-    if (this.#destroyed) return;
-    this.#destroyed = true;
+    if (this.#state.destroyed) return;
+    this.#state.destroy();
     this.#alarm.clear();
     this.#stopWaking();
     this.#refresher.stop();
@@ -416,16 +445,14 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
 
   /** Validates `token` against the current one and makes it current. Throws on a refused token. */
   #accept(token: string): CurrentToken {
-    const nowMs = this.#clock.now();
-    const previous = this.#current;
-    const current = admitToken(token, previous, nowMs, this.#aboutToExpireMs);
-    this.#current = current;
+    const current = this.#state.accept(token, this.#clock.now(), this.#aboutToExpireMs);
     // Armed, not fired: even a token that is already due warns asynchronously.
     this.#alarm.set(Math.min(current.aboutToExpireAtMs, this.#refresher.dueAtMs(current)));
     return current;
   }
 
   #emitTokenError(error: AccessTokenError): void {
+    this.#state.fail(error);
     this.emit('tokenError', error, this);
   }
 }

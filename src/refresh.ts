@@ -36,6 +36,13 @@ export interface RefreshHost {
   /** The token held now, or `null`. */
   held(): HeldToken | null;
   /**
+   * Starts the one automatic refresh of `held` (refused by an SDK's server at `refusedAtMs`, if
+   * given: due from then on).
+   * @returns `false` when it is no longer held, its refresh started already, or automatic
+   *   refreshing is off (the session ended, or the user signed out).
+   */
+  claimRefresh(held: HeldToken, refusedAtMs?: number): boolean;
+  /**
    * Validates `token` and makes it current, then hands it to the clients.
    *
    * Ordering relied on (by `#fetch` and `#adopt` below): acceptance or refusal happens
@@ -76,8 +83,6 @@ export class Refresher {
   #wakeController = new AbortController();
   /** The token the refresh under way started from (a manual refresh must replace it). */
   #startedFrom: HeldToken | null = null;
-  /** The token whose scheduled refresh has started: each token starts one, at most. */
-  #scheduledFor: HeldToken | null = null;
   /** Refusals by an SDK's server in a row (no token has reached its due moment unrefused since). */
   #refusals = 0;
   /** When the refresh a refusal asked for may call the provider, in local milliseconds. */
@@ -129,10 +134,10 @@ export class Refresher {
    * @returns the next moment to be told the time, or `Infinity`.
    */
   tick(held: HeldToken, nowMs: number, waking: boolean): number {
-    if (this.#scheduledFor === held) return Infinity;
     const dueAtMs = this.dueAtMs(held);
     if (nowMs < dueAtMs) return dueAtMs;
-    this.#scheduledFor = held;
+    // Once claimed, a token stays due: its due moment only ever moves earlier.
+    if (!this.#host.claimRefresh(held)) return Infinity;
     this.#refusals = 0; // it lived to its due moment unrefused
     this.start(waking ? 'wake' : nowMs >= held.expiresAtMs ? 'expired' : 'about-to-expire');
     return Infinity;
@@ -171,10 +176,8 @@ export class Refresher {
    * a manual refresh does.
    */
   refuse(held: HeldToken): void {
-    if (!this.hasProvider || this.#scheduledFor === held) return;
     const { clock, retry } = this.#settings;
-    this.#scheduledFor = held;
-    held.serverSaidDueAtMs = clock.now();
+    if (!this.hasProvider || !this.#host.claimRefresh(held, clock.now())) return;
     const delayMs = backoffDelayMs(++this.#refusals, { ...retry, maxDelayMs: 8 * retry.maxDelayMs });
     this.#refusalWaitUntilMs = clock.now() + delayMs;
     this.start('rejected');
@@ -215,11 +218,8 @@ export class Refresher {
         if (!this.#stopped) return token;
       } catch (error) {
         if (this.#stopped) break;
-        if (endsRefreshing(error)) {
-          // Nothing automatic until the app acts: the token held starts no refresh of its own again.
-          this.#scheduledFor = this.#host.held();
-          throw error;
-        }
+        // Nothing automatic until the app acts: reported (and recorded) once the refresh is over.
+        if (endsRefreshing(error)) throw error;
         const retryInMs = retryDelayMs(attempt, retry, error);
         this.#reportFailure(error, { attempt, retryInMs });
         if (this.#stopped) break; // a refreshFailed listener destroyed the manager
