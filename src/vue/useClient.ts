@@ -47,7 +47,9 @@ export function useClient<C>(
   let tried = false;
   let stop: (() => void) | null = null;
   onMounted(() => {
-    // Created in a watcher's callback: what `create` throws goes to Vue's error handling.
+    // Created in a watcher's callback: what `create` throws goes to Vue's error handling. Not a
+    // synchronous one: the manager tells its subscribers before it pushes the token to its
+    // clients, and a client registered in between would be handed the token it was made with.
     stop = watch(
       // The token to create with: one that has not expired (a snapshot's token may have).
       () => (snapshot.value.token !== null && !manager.isExpired ? snapshot.value.token : null),
@@ -59,7 +61,7 @@ export function useClient<C>(
         client.value = value;
         stop?.();
       },
-      { immediate: true, flush: 'sync' },
+      { immediate: true },
     );
   });
   onUnmounted(() => {

@@ -57,20 +57,22 @@ describe('provideAccessManager', () => {
       root.unmount();
       await settle();
 
-      await expect(manager.updateToken(mintToken({ identity: 'bob' }))).resolves.toBe(manager);
+      await expect(manager.updateToken(mintToken({ ttl: 1800 }))).resolves.toBe(manager);
       manager.destroy();
     });
 
     it('leaves no subscriber of its own on the manager after unmount', async () => {
       const manager = new AccessManager(mintToken());
-      const used = probe(useAccessToken, (token) => token.value.identity ?? '');
+      const first = manager.getSnapshot();
+      const used = probe(useAccessToken);
       const root = mountUnder(used.Probe, manager);
       root.unmount();
 
-      await manager.updateToken(mintToken({ identity: 'bob' }));
+      await manager.updateToken(mintToken({ ttl: 1800 }));
       await settle();
 
-      expect(used.value.value.identity).toBe('alice');
+      expect(used.value.value).toBe(first);
+      expect(manager.getSnapshot()).not.toBe(first);
       manager.destroy();
     });
   });
