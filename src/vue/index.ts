@@ -11,6 +11,7 @@
 export { provideAccessManager } from './provideAccessManager';
 export { useAccessManager } from './useAccessManager';
 export { useAccessToken } from './useAccessToken';
+export { useAccessManagerEvent } from './useAccessManagerEvent';
 export { useRegisterClient } from './useRegisterClient';
 export { useClient } from './useClient';
 export type { UseClientOptions } from './useClient';

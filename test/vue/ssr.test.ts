@@ -7,6 +7,7 @@ import { tabSharing } from 'access-token-manager/tabs';
 import {
   provideAccessManager,
   useAccessManager,
+  useAccessManagerEvent,
   useAccessToken,
   useClient,
   useRegisterClient,
@@ -50,6 +51,7 @@ const Page = defineComponent({
     const manager = useAccessManager();
     seen.push(manager);
     const token = useAccessToken();
+    useAccessManagerEvent('tokenUpdated', () => {});
     useRegisterClient({ updateToken: () => {} });
     const client = useClient((value) => ({ value, updateToken: () => {} }));
     return () =>
@@ -94,10 +96,11 @@ describe('server rendering (vue/server-renderer)', () => {
     await expect(idle.refresh()).rejects.toMatchObject({ reason: 'no-token-provider' });
   });
 
-  it("renders the app's manager as it stands, subscribing nothing and registering no client", async () => {
+  it("renders the app's manager as it stands, subscribing, listening and registering nothing", async () => {
     const manager = new AccessManager(mintToken());
     const register = vi.spyOn(manager, 'register');
     const subscribe = vi.spyOn(manager, 'subscribe');
+    const on = vi.spyOn(manager, 'on');
     const app = appProviding(() => provideAccessManager(manager));
 
     const html = await renderToString(app);
@@ -105,6 +108,7 @@ describe('server rendering (vue/server-renderer)', () => {
     expect(html).toBe('<p>valid alice token no client</p>');
     expect(register).not.toHaveBeenCalled();
     expect(subscribe).not.toHaveBeenCalled();
+    expect(on).not.toHaveBeenCalled();
     manager.destroy();
   });
 });
