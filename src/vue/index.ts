@@ -1,6 +1,6 @@
 /**
  * Vue bindings: `access-token-manager/vue`. {@link provideAccessManager} in the root component's
- * `setup`, and composables over the public {@link AccessManager} API (its snapshot and
+ * `setup`, and composables over the public `AccessManager` API (its snapshot and
  * `subscribe`); Vue 3.3 or later. Nothing starts during server rendering.
  *
  * @example

@@ -16,19 +16,30 @@ function isManager(value: AccessManager | AccessManagerOptions): value is Access
 }
 
 /**
- * Gives the components below an {@link AccessManager}: the app's, or one made from `options` that
- * lives as long as the component. Call it in the `setup` of the app's root component (App.vue).
+ * Gives the components below the app's {@link AccessManager}, and never destroys it: the app owns
+ * it. Call it in the `setup` of the app's root component (App.vue). During server rendering the
+ * app's manager is provided as it is: make it only where it should run (see the Vue guide).
  *
- * - Given a manager, it provides that manager and never destroys it: the app owns it.
- * - Given options (and an optional first `token`), it creates the manager in the browser, at
- *   once, and destroys it when the component unmounts.
- * - During server rendering (Nuxt, `renderToString`), it creates nothing from the options: it
- *   provides an idle stand-in with no token, no provider, no timer and no listener, so the server
- *   renders `status: 'empty'` and asks for no token; the browser's manager starts on hydration.
+ * @param manager - the app's manager.
+ * @returns `manager`.
+ * @throws `AccessTokenError` (`invalid-argument`) outside a component's `setup`.
+ * @example
+ * const manager = new AccessManager(null, { tokenProvider }); // the app's own, also used outside Vue
+ * provideAccessManager(manager); // in the root component's setup: never destroyed by it
+ */
+export function provideAccessManager(manager: AccessManager): AccessManager;
+/**
+ * Makes an {@link AccessManager} from `options` (and an optional first `token`) and gives it to
+ * the components below; it lives as long as the calling component, and is destroyed when that
+ * unmounts. Call it in the `setup` of the app's root component (App.vue).
  *
- * @param optionsOrManager - the app's manager, or the options of the one to create.
- * @param token - with options: the first token, if the app already has one.
- * @returns the manager provided (the app's, the one created, or the server's idle stand-in).
+ * During server rendering (Nuxt, `renderToString`) it creates nothing from the options: it
+ * provides an idle stand-in with no token, no provider, no timer and no listener, so the server
+ * renders `status: 'empty'` and asks for no token; the browser makes the manager on hydration.
+ *
+ * @param options - the options of the manager to create; read once.
+ * @param token - the first token, if the app already has one.
+ * @returns the manager created (or, on the server, the idle stand-in).
  * @throws `AccessTokenError` (`invalid-argument`) outside a component's `setup`, or for bad options.
  * @example
  * // App.vue
@@ -37,11 +48,7 @@ function isManager(value: AccessManager | AccessManagerOptions): value is Access
  * import { provideAccessManager } from 'access-token-manager/vue';
  * provideAccessManager({ tokenProvider: fromEndpoint('/token') });
  * // </script>
- * @example
- * const manager = new AccessManager(null, { tokenProvider }); // the app's own, also used outside Vue
- * provideAccessManager(manager); // in the root component's setup: never destroyed by it
  */
-export function provideAccessManager(manager: AccessManager): AccessManager;
 export function provideAccessManager(options: AccessManagerOptions, token?: string | null): AccessManager;
 export function provideAccessManager(
   optionsOrManager: AccessManager | AccessManagerOptions,
