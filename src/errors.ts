@@ -32,6 +32,9 @@ export type AccessTokenErrorReason =
   | 'peer-retrying'
   | 'unchanged'
   | 'session-ended'
+  | 'signed-out'
+  | 'token-timeout'
+  | 'token-too-short'
   | 'endpoint-status'
   | 'endpoint-html'
   | 'endpoint-no-token'
@@ -65,7 +68,10 @@ export interface AccessTokenErrorFacts {
   grant?: string | undefined;
   /** A client's name, as given to `register`. */
   client?: string | undefined;
-  /** A time limit in milliseconds, for `client-timeout`. */
+  /**
+   * A time in milliseconds: the time limit of `client-timeout`, `provider-timeout` and
+   * `token-timeout`; the validity asked for, for `token-too-short`.
+   */
   timeoutMs?: number | undefined;
   /** For `client-rejected`: the SDK's own error code (its `code` or `errorCode`), such as 31205. */
   sdkCode?: number | undefined;
@@ -256,6 +262,18 @@ const DESCRIBERS: Record<AccessTokenErrorReason, Describer> = {
         : 'The tokenProvider said') +
       ": the user's session is over. Nothing is refreshed until the app acts; a token held works until exp.",
     'Have the user sign in again, then call refresh() or updateToken(token).',
+  ],
+  'signed-out': () => [
+    'signOut() ended the session (in this tab or another with the same key); what was under way was called off.',
+    'Have the user sign in again, then call refresh() or updateToken(token).',
+  ],
+  'token-timeout': (f) => [
+    `No token valid for long enough came within ${f.timeoutMs} ms.`,
+    ON_CLIENT + 'call updateToken(token) sooner, or raise timeoutMs.',
+  ],
+  'token-too-short': (f) => [
+    `The newest token has ${f.seconds} s left, less than the ${formatDuration(f.timeoutMs ?? 0)} asked of getToken().`,
+    ON_SERVER + 'mint longer-lived tokens (ttl), or ask getToken() for less.',
   ],
   'endpoint-status': (f) => [
     `The token endpoint answered ${f.status}${quoted(f.detail, ': ')}.`,

@@ -2,6 +2,7 @@ export { AccessManager } from './manager';
 export type { AccessManagerEventName, AccessManagerEvents } from './manager';
 export { EMPTY_SNAPSHOT } from './snapshot';
 export type { AccessTokenSnapshot, AccessTokenStatus } from './snapshot';
+export type { GetTokenOptions } from './tokenOnDemand';
 export type { AccessManagerOptions } from './options';
 export type { EventEmitter } from './emitter';
 export type {

@@ -15,6 +15,7 @@ import type { RefreshFailure } from './provider';
 import { Refresher } from './refresh';
 import { Alarm, alarmStepMs } from './schedule';
 import type { AccessTokenSnapshot } from './snapshot';
+import { tokenOnDemand, type GetTokenOptions } from './tokenOnDemand';
 import { TokenState } from './tokenState';
 import type { AccessTokenGrants } from './token';
 
@@ -149,7 +150,9 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
         reportEnd: (error) => {
           this.#state.end(error);
           this.emit('tokenError', error, this);
+          if (error.reason === 'session-ended') this.#refresher.ended(false, error.facts.status);
         },
+        endSession: (signedOut, status) => this.#endSession(signedOut, status),
       },
       settings,
     );
@@ -304,6 +307,61 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
   }
 
   /**
+   * A token valid for at least `minValidityMs` more (in server time): the one held if it is,
+   * else the next one. With a `tokenProvider`, a shorter token is refreshed now (one flight,
+   * shared with every other trigger and every other caller); without one, it waits for the app's
+   * `updateToken`. For what needs a token that lasts, such as Video's `connect(token)` or a
+   * `fetch` with an `Authorization` header.
+   *
+   * @param options - `minValidityMs` (default: `aboutToExpireMs`, so a token outside the warning
+   *   window), `timeoutMs` (default 30 000), `signal`; see {@link GetTokenOptions}.
+   * @returns the token.
+   * @throws {@link AccessTokenError}: the provider's error when an attempt fails (the refresh
+   *   goes on retrying in the background), `session-ended` or `signed-out` when the session ends
+   *   meanwhile, `token-too-short` when even a fresh token lives less than asked,
+   *   `token-timeout`, `destroyed`, or `invalid-argument` for a bad option; `signal.reason` when
+   *   `signal` aborts.
+   * @example
+   * const room = await connect(await manager.getToken({ minValidityMs: 60_000 }), { name: 'demo' });
+   */
+  getToken(options: GetTokenOptions = {}): Promise<string> {
+    try {
+      const {
+        minValidityMs = this.#aboutToExpireMs,
+        timeoutMs = 30_000,
+        signal,
+      } = readOptions('options', options);
+      if (typeof minValidityMs !== 'number' || !(minValidityMs >= 0) || !Number.isFinite(minValidityMs)) {
+        throw invalidArgument(
+          'options.minValidityMs',
+          'a finite number of milliseconds, 0 or more',
+          minValidityMs,
+        );
+      }
+      if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) {
+        throw invalidArgument('options.timeoutMs', 'a number of milliseconds above 0', timeoutMs);
+      }
+      if (signal !== undefined && !(signal instanceof AbortSignal)) {
+        throw invalidArgument('options.signal', 'an AbortSignal', signal);
+      }
+      if (this.#state.destroyed) throw new AccessTokenError('destroyed');
+      const host = {
+        clock: this.#clock,
+        held: () => this.#state.held,
+        subscribe: this.subscribe,
+        onRefreshFailed: (run: (error: AccessTokenError) => void) => {
+          this.on('refreshFailed', run);
+          return () => void this.off('refreshFailed', run);
+        },
+        refresh: () => (this.#refresher.hasProvider ? this.#refresher.run('manual') : null),
+      };
+      return tokenOnDemand(host, minValidityMs, timeoutMs, signal);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  /**
    * Adds an SDK client that gets every new token through its own `updateToken`. It is not handed
    * the current token now: it was created with it.
    *
@@ -369,6 +427,43 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
       else this.emit('clientError', error, registration.reportAs);
     }
     if (refused && this.#state.held === current && !this.#state.destroyed) this.#refresher.refuse(current);
+  }
+
+  /**
+   * The user signed out: the manager forgets its token (the snapshot's `status` becomes
+   * `'sessionEnded'`, `token` `null`), stops every automatic refresh and aborts the one in flight
+   * (a pending `refresh()` rejects with `signed-out`). With `shareAcrossTabs`, every tab of the key
+   * does the same. The registered clients keep what they hold: shut them down yourself. Once the
+   * user has signed in again, `refresh()` or `updateToken(token)` starts over (a token for another
+   * identity is taken too). Calling it twice, or after `destroy()`, does nothing more.
+   *
+   * @example
+   * async function logOut() {
+   *   manager.signOut(); // every tab of the key stops refreshing
+   *   await conversationsClient.shutdown(); // the SDK clients are the app's to close
+   * }
+   */
+  signOut(): void {
+    if (this.#state.destroyed) return;
+    this.#endSession(true);
+    this.#refresher.ended(true);
+  }
+
+  /**
+   * The session ended: here by `signOut()` (`signedOut`), or in another tab (signed out, or its
+   * provider said `session-ended`, reported here once as `tokenError`).
+   */
+  #endSession(signedOut: boolean, status?: number): void {
+    if (signedOut) {
+      this.#state.signOut();
+      this.#alarm.clear();
+      this.#refresher.cancel(new AccessTokenError('signed-out'));
+    } else if (!this.#state.sessionEnded) {
+      const error = new AccessTokenError('session-ended', status === undefined ? {} : { status });
+      this.#state.end(error);
+      this.#refresher.cancel(error);
+      this.emit('tokenError', error, this);
+    }
   }
 
   /** Stops handing tokens to `client`. Unregistering one that is not registered does nothing. */

@@ -56,6 +56,8 @@ export interface RefreshHost {
   reportFailure(error: AccessTokenError, failure: RefreshFailure): void;
   /** Told once when a refresh ends for good (see `sessionEnded.ts`); the manager emits `tokenError`. */
   reportEnd(error: AccessTokenError): void;
+  /** Another tab's session ended; see {@link SharingHost.endSession}. */
+  endSession(signedOut: boolean, status?: number): void;
 }
 
 /** The options the refresher reads, under their public names, with defaults applied. */
@@ -88,6 +90,10 @@ export class Refresher {
   /** When the refresh a refusal asked for may call the provider, in local milliseconds. */
   #refusalWaitUntilMs = 0;
   #stopped = false;
+  /** Counts {@link Refresher.cancel}s: a refresh started before the last one is over. */
+  #generation = 0;
+  /** Why the last {@link Refresher.cancel} called off the refresh under way. */
+  #cancelledBy = new AccessTokenError('destroyed');
 
   /**
    * @param host - the manager's side: its token, and how to accept a new one.
@@ -102,6 +108,7 @@ export class Refresher {
         clock,
         held: () => host.held(),
         adopt: (token) => this.#adopt(token),
+        endSession: (signedOut, status) => host.endSession(signedOut, status),
         wait: (ms, signal) => wait(clock, ms, signal),
       }) ?? null;
   }
@@ -153,11 +160,17 @@ export class Refresher {
     if (reason === 'manual') this.#refusalWaitUntilMs = 0; // the app asks now: a refusal's wait ends
     if (this.#inFlight === null) {
       this.#startedFrom = this.#host.held();
-      this.#inFlight = this.#loop(reason).finally(() => {
-        this.#inFlight = null;
+      const flight: Promise<string> = this.#loop(reason).finally(() => {
+        if (this.#inFlight === flight) this.#inFlight = null;
       });
-      // Reported once the refresh is over, so a tokenError listener's refresh() starts a new one.
-      this.#inFlight.catch((error: unknown) => endsRefreshing(error) && this.#host.reportEnd(error));
+      this.#inFlight = flight;
+      // Reported once the refresh is over, so a tokenError listener's refresh() starts a new one;
+      // a refresh called off (see cancel) was ended by whoever called it off, who reports it.
+      const generation = this.#generation;
+      flight.catch(
+        (error: unknown) =>
+          generation === this.#generation && endsRefreshing(error) && this.#host.reportEnd(error),
+      );
     }
     return this.#inFlight;
   }
@@ -191,6 +204,26 @@ export class Refresher {
   }
 
   /**
+   * Calls off the refresh under way (the session ended, or the user signed out): its attempt is
+   * aborted, its waits end, and whoever awaits it gets `reason`; the next `run` starts over, with
+   * no refusal's backoff left. Unlike {@link Refresher.stop}, the refresher goes on.
+   */
+  cancel(reason: AccessTokenError): void {
+    this.#generation += 1;
+    this.#cancelledBy = reason;
+    this.#inFlight = null;
+    this.#refusals = 0;
+    this.#refusalWaitUntilMs = 0;
+    this.#attemptController?.abort();
+    this.wake();
+  }
+
+  /** Tells the other tabs that this tab's session ended (see {@link SharedRefresh.ended}). */
+  ended(signedOut: boolean, status?: number): void {
+    this.#tabs?.ended?.(signedOut, status);
+  }
+
+  /**
    * Aborts the attempt in flight, stops retrying and leaves the tabs, for good. Every timer of
    * the refresh is cleared before this returns (see {@link wait}).
    */
@@ -203,30 +236,33 @@ export class Refresher {
 
   async #loop(reason: RefreshReason): Promise<string> {
     const { clock, pauseWhenHidden, retry } = this.#settings;
+    // Called off by cancel() (a later one counts too): it ends as when stopped, with cancel's reason.
+    const generation = this.#generation;
+    const over = (): boolean => this.#stopped || generation !== this.#generation;
     // A refusal's backoff (see refuse); woken early, it waits the rest.
-    while (reason === 'rejected' && !this.#stopped && clock.now() < this.#refusalWaitUntilMs) {
+    while (reason === 'rejected' && !over() && clock.now() < this.#refusalWaitUntilMs) {
       await wait(clock, this.#refusalWaitUntilMs - clock.now(), this.#wakeController.signal);
     }
     for (let attempt = 1; ; attempt++) {
-      while (!this.#stopped && (clock.isOnline?.() === false || (pauseWhenHidden && clock.isHidden?.()))) {
+      while (!over() && (clock.isOnline?.() === false || (pauseWhenHidden && clock.isHidden?.()))) {
         // Woken by `online` or `visibilitychange`; the time limit covers a clock that never wakes.
         await wait(clock, retry.maxDelayMs, this.#wakeController.signal);
       }
-      if (this.#stopped) break;
+      if (over()) break;
       try {
         const token = await this.#attempt(reason);
-        if (!this.#stopped) return token;
+        if (!over()) return token;
       } catch (error) {
-        if (this.#stopped) break;
+        if (over()) break;
         // Nothing automatic until the app acts: reported (and recorded) once the refresh is over.
         if (endsRefreshing(error)) throw error;
         const retryInMs = retryDelayMs(attempt, retry, error);
         this.#reportFailure(error, { attempt, retryInMs });
-        if (this.#stopped) break; // a refreshFailed listener destroyed the manager
+        if (over()) break; // a refreshFailed listener destroyed the manager
         await wait(clock, retryInMs, this.#wakeController.signal);
       }
     }
-    throw new AccessTokenError('destroyed');
+    throw this.#stopped ? new AccessTokenError('destroyed') : this.#cancelledBy;
   }
 
   /**

@@ -39,6 +39,12 @@ export interface SharingHost {
    */
   adopt(token: string): boolean;
   /**
+   * Another tab's session ended: its user signed out (`signedOut`), or its provider said the
+   * session is over (`session-ended`, with the endpoint's HTTP `status` if known). This manager
+   * then does the same (forgets its token, or stops refreshing), and reports it once.
+   */
+  endSession(signedOut: boolean, status?: number): void;
+  /**
    * Waits `ms`, or until `signal` aborts; never rejects.
    * @returns whether the time ran out.
    */
@@ -80,6 +86,12 @@ export interface SharedRefresh {
   attempt(attempt: SharedAttempt): Promise<string>;
   /** This tab's attempt failed with `error` and is retried at `retryAtMs` (local milliseconds). */
   failed(error: AccessTokenError, retryAtMs: number): void;
+  /**
+   * This tab's session ended: the user signed out (`signedOut`), or the provider said the session
+   * is over (`status`: the endpoint's HTTP status, if known). Tell the other tabs (their host's
+   * `endSession`). Optional: a plugin without it leaves each tab to find out by itself.
+   */
+  ended?(signedOut: boolean, status?: number): void;
   /** Leaves the other tabs for good (the manager was destroyed). */
   close(): void;
 }

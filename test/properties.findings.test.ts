@@ -29,6 +29,9 @@ const MANAGER_ONLY = [
   'provider-failed',
   'provider-timeout',
   'peer-retrying',
+  'signed-out',
+  'token-timeout',
+  'token-too-short',
   // What fromEndpoint's fetch met and what createTokenHandler refuses: never a token's finding.
   'session-ended',
   'endpoint-status',

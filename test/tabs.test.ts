@@ -93,6 +93,7 @@ describe(tabSharing, () => {
       clock: fakeClock().clock,
       held: () => null,
       adopt: () => false,
+      endSession: () => {},
       wait: async () => true,
     };
 

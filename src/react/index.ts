@@ -17,4 +17,4 @@ export { useRegisterClient } from './useRegisterClient';
 export { useClient } from './useClient';
 export type { UseClientOptions } from './useClient';
 export type { ClientRegistration } from './registration';
-export type { AccessTokenSnapshot, AccessTokenStatus } from './snapshot';
+export type { AccessTokenSnapshot, AccessTokenStatus } from 'access-token-manager';

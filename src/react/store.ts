@@ -1,6 +1,5 @@
-import { AccessManager, browserClock, type AccessTokenError } from 'access-token-manager';
+import { AccessManager, browserClock, EMPTY_SNAPSHOT, type AccessTokenSnapshot } from 'access-token-manager';
 import { Kept } from './kept';
-import { EMPTY_SNAPSHOT, readSnapshot, type AccessTokenSnapshot } from './snapshot';
 
 /** A clock that never wakes: the idle stand-in must add no listener to the page. */
 const SLEEPING_CLOCK = { ...browserClock, onWake: () => () => {} };
@@ -15,8 +14,6 @@ export class ManagerStore {
   #idle: AccessManager | null = null;
   readonly #create: (() => AccessManager) | null;
   readonly #owned: Kept<AccessManager>;
-  #error: AccessTokenError | null = null;
-  #snapshot: AccessTokenSnapshot = EMPTY_SNAPSHOT;
   readonly #listeners = new Set<() => void>();
 
   /**
@@ -46,12 +43,8 @@ export class ManagerStore {
     return () => void this.#listeners.delete(onChange);
   };
 
-  /** The token snapshot: the same object until a field changes. */
-  readonly getSnapshot = (): AccessTokenSnapshot => {
-    if (this.#live === null) return EMPTY_SNAPSHOT;
-    this.#snapshot = readSnapshot(this.#live, this.#error, this.#snapshot);
-    return this.#snapshot;
-  };
+  /** The live manager's snapshot (the same object until a field changes), or the empty one. */
+  readonly getSnapshot = (): AccessTokenSnapshot => this.#live?.getSnapshot() ?? EMPTY_SNAPSHOT;
 
   /** The manager for `useSyncExternalStore`: the same object until the live one changes. */
   readonly getManager = (): AccessManager => this.manager;
@@ -80,7 +73,7 @@ export class ManagerStore {
 
   /**
    * The provider's effect: makes the manager it owns (or takes back the one StrictMode's
-   * simulated unmount left) and follows the events that change the snapshot.
+   * simulated unmount left) and follows its snapshot.
    * @returns the cleanup: stops following and, for an owned manager, destroys it a microtask
    *   later unless the provider mounts again at once.
    */
@@ -91,34 +84,16 @@ export class ManagerStore {
     }
     const manager = this.#live;
     if (manager === null) return () => {};
-    // Only the events that can change the snapshot: the others (clientError) never wake React.
-    const onChange = (): void => this.#notify();
-    const onToken = (): void => this.#setError(null);
-    const onError = (error: AccessTokenError): void => this.#setError(error);
-    manager
-      .on('tokenUpdated', onToken)
-      .on('tokenAboutToExpire', onChange)
-      .on('tokenExpired', onChange)
-      .on('tokenError', onError)
-      .on('refreshFailed', onError);
+    // The manager tells only real changes of its snapshot (never clientError, nor a tick).
+    const unsubscribe = manager.subscribe(() => this.#notify());
     return () => {
-      manager
-        .off('tokenUpdated', onToken)
-        .off('tokenAboutToExpire', onChange)
-        .off('tokenExpired', onChange)
-        .off('tokenError', onError)
-        .off('refreshFailed', onError);
+      unsubscribe();
       this.#owned.release();
     };
   }
 
   #setLive(manager: AccessManager | null): void {
     this.#live = manager;
-    this.#setError(null);
-  }
-
-  #setError(error: AccessTokenError | null): void {
-    this.#error = error;
     this.#notify();
   }
 

@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
+import { EMPTY_SNAPSHOT, type AccessTokenSnapshot } from 'access-token-manager';
 import { useManagerStore } from './context';
-import { EMPTY_SNAPSHOT, type AccessTokenSnapshot } from './snapshot';
 
 const serverSnapshot = (): AccessTokenSnapshot => EMPTY_SNAPSHOT;
 
@@ -11,10 +11,10 @@ const serverSnapshot = (): AccessTokenSnapshot => EMPTY_SNAPSHOT;
  * (`clientError`, a second `tokenAboutToExpire`). Server rendering (and hydration) renders
  * `status: 'empty'`.
  *
- * `status` is right even for an app's manager whose `tokenAboutToExpire` fired before the
- * provider mounted: it is read from the manager (`isAboutToExpire`, `isExpired`), and the events
- * only say when to read it again. `error` is the last `tokenError` or `refreshFailed` error since
- * the provider mounted, cleared by the next accepted token.
+ * It is the manager's own snapshot (`manager.getSnapshot()`, followed through
+ * `manager.subscribe`), so it is right for an app's manager whose `tokenAboutToExpire` fired, or
+ * whose session ended, before the provider mounted. `error` is the manager's last `tokenError` or
+ * `refreshFailed` error, cleared by the next accepted token.
  *
  * @returns the snapshot; see {@link AccessTokenSnapshot}.
  * @throws `AccessTokenError` (`invalid-argument`) outside an {@link AccessManagerProvider}.

@@ -12,7 +12,10 @@ import type { SharingHost } from 'access-token-manager';
  * `null` from a tab that holds no valid token (so the asker stops waiting for it).
  */
 type TabMessage =
-  { type: 'token'; token: string | null } | { type: 'request' } | { type: 'failed'; retryAtMs: number };
+  | { type: 'token'; token: string | null }
+  | { type: 'request' }
+  | { type: 'failed'; retryAtMs: number }
+  | { type: 'ended'; signedOut: boolean; status: number | undefined };
 
 const ignore = (): void => {};
 
@@ -73,6 +76,8 @@ export class TabChannel {
         this.publish(held && host.clock.now() < held.expiresAtMs ? held.token : null);
       } else if (data?.type === 'failed' && typeof data.retryAtMs === 'number') {
         this.#peerRetryAtMs = Math.max(this.#peerRetryAtMs, data.retryAtMs);
+      } else if (data?.type === 'ended') {
+        host.endSession(data.signedOut === true, typeof data.status === 'number' ? data.status : undefined);
       }
     };
     this.#enter();
@@ -116,6 +121,11 @@ export class TabChannel {
    */
   publishFailure(retryAtMs: number): void {
     this.#post({ type: 'failed', retryAtMs });
+  }
+
+  /** Tells the other tabs that this tab's session ended (signed out, or `session-ended`). */
+  publishEnd(signedOut: boolean, status: number | undefined): void {
+    this.#post({ type: 'ended', signedOut, status });
   }
 
   /** Whether another tab's attempt failed and it has not retried yet: then this tab should wait. */

@@ -74,6 +74,10 @@ class TabRefresh implements SharedRefresh {
     }
   }
 
+  ended(signedOut: boolean, status?: number): void {
+    this.#channel.publishEnd(signedOut, status);
+  }
+
   close(): void {
     this.#channel.close();
   }

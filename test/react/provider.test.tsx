@@ -106,11 +106,22 @@ describe(AccessManagerProvider, () => {
 
     it('leaves none of its listeners on the manager after unmount', async () => {
       const manager = new AccessManager(mintToken());
+      const subscribe = manager.subscribe;
+      let subscribed = 0;
+      vi.spyOn(manager, 'subscribe').mockImplementation((run) => {
+        subscribed += 1;
+        const unsubscribe = subscribe(run);
+        return () => {
+          subscribed -= 1;
+          unsubscribe();
+        };
+      });
       const tokens = probe(useAccessToken);
       const view = renderWith(<tokens.Probe />, manager);
-      expect(manager.listenerCount('tokenUpdated')).toBe(1);
-      view.unmount();
+      expect(subscribed).toBe(1); // the provider follows the manager's snapshot, and nothing else
       expect(manager.listenerCount('tokenUpdated')).toBe(0);
+      view.unmount();
+      expect(subscribed).toBe(0);
       expect(manager.listenerCount('tokenError')).toBe(0);
       manager.destroy();
     });

@@ -80,4 +80,4 @@ fromEndpoint({ url: '/token' });
 // @ts-expect-error: init is fetch's options, not a method name
 fromEndpoint('/token', { init: 'POST' });
 // @ts-expect-error: no such reason
-new AccessTokenError('signed-out');
+new AccessTokenError('signed-off');
