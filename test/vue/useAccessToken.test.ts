@@ -114,6 +114,25 @@ describe('useAccessToken', () => {
     manager.destroy();
   });
 
+  it('shows sessionEnded with no token after signOut(), and valid again after the next sign-in', async () => {
+    const tokenProvider = providerOf(mintToken(), mintToken({ ttl: 1800 }));
+    const used = tokenProbe();
+    const root = mountUnder(used.Probe, { options: { tokenProvider } });
+    await settle();
+    expect(root.element.textContent).toBe('valid alice');
+
+    root.manager.signOut();
+    await nextTick();
+    expect(root.element.textContent).toBe('sessionEnded nobody');
+    expect(used.value.value.token).toBeNull();
+
+    await root.manager.refresh();
+    await nextTick();
+    expect(root.element.textContent).toBe('valid alice');
+    expect(tokenProvider).toHaveBeenCalledTimes(2);
+    root.unmount();
+  });
+
   it('renders again only when the snapshot changes, not on a check or a timer tick that change nothing', async () => {
     const manager = new AccessManager(mintToken());
     let renders = 0;
