@@ -1,16 +1,31 @@
-import { inject, type InjectionKey } from 'vue';
+import { getCurrentInstance, inject, provide, type ComponentInternalInstance, type InjectionKey } from 'vue';
 import { AccessTokenError, type AccessManager } from 'access-token-manager';
 
 /** The key under which {@link provideAccessManager} provides the manager to the components below. */
-export const MANAGER_KEY: InjectionKey<AccessManager> = Symbol('access-token-manager');
+const MANAGER_KEY: InjectionKey<AccessManager> = Symbol('access-token-manager');
 
 /**
- * The manager the nearest {@link provideAccessManager} provided.
+ * The manager each providing component provided itself: Vue's `inject` reads only what the
+ * components above provided, and the root component that provides the manager often shows the
+ * token too.
+ */
+const ownManagers = new WeakMap<ComponentInternalInstance, AccessManager>();
+
+/** Provides `manager` to the current component's descendants, and to the component itself. */
+export function provideManager(manager: AccessManager): void {
+  provide(MANAGER_KEY, manager);
+  const instance = getCurrentInstance();
+  if (instance !== null) ownManagers.set(instance, manager);
+}
+
+/**
+ * The manager the current component or the nearest one above provided.
  * @param composable - the calling composable's name, for the error.
  * @throws `AccessTokenError` (`invalid-argument`) when no component above provided one.
  */
 export function injectManager(composable: string): AccessManager {
-  const manager = inject(MANAGER_KEY, null);
+  const instance = getCurrentInstance();
+  const manager = (instance && ownManagers.get(instance)) ?? inject(MANAGER_KEY, null);
   if (manager === null) {
     throw new AccessTokenError('invalid-argument', {
       field: `${composable}()`,

@@ -1,11 +1,11 @@
-import { getCurrentInstance, inject, onUnmounted, provide, ssrContextKey } from 'vue';
+import { getCurrentInstance, inject, onUnmounted, ssrContextKey } from 'vue';
 import {
   AccessManager,
   AccessTokenError,
   browserClock,
   type AccessManagerOptions,
 } from 'access-token-manager';
-import { MANAGER_KEY } from './context';
+import { provideManager } from './context';
 
 /** A clock that never wakes: the server's stand-in must add no listener. */
 const SLEEPING_CLOCK = { ...browserClock, onWake: () => () => {} };
@@ -79,6 +79,6 @@ export function provideAccessManager(
     onUnmounted(() => owned.destroy());
     manager = owned;
   }
-  provide(MANAGER_KEY, manager);
+  provideManager(manager);
   return manager;
 }

@@ -77,6 +77,24 @@ describe('provideAccessManager', () => {
     });
   });
 
+  it('gives the manager to the component that provides it too, so the root can show the token', async () => {
+    let token: ReturnType<typeof useAccessToken> | undefined;
+    const Root = defineComponent({
+      setup() {
+        const provided = provideAccessManager({}, mintToken());
+        expect(useAccessManager()).toBe(provided);
+        token = useAccessToken();
+        return () => h('p', token!.value.status);
+      },
+    });
+    const app = createApp(Root);
+    const element = document.createElement('div');
+    app.mount(element);
+
+    expect(element.textContent).toBe('valid');
+    app.unmount();
+  });
+
   it('says where to call it when called outside a setup', () => {
     expect(() => provideAccessManager({})).toThrow(
       expect.objectContaining({ reason: 'invalid-argument', message: expect.stringMatching(/setup/) }),
