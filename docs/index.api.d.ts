@@ -112,7 +112,6 @@ interface SharingHost {
     readonly clock: Clock;
     held(): SharedToken | null;
     adopt(token: string): boolean;
-    endSession(signedOut: boolean, status?: number): void;
     wait(ms: number, signal?: AbortSignal): Promise<boolean>;
 }
 interface SharedAttempt {
@@ -124,7 +123,6 @@ interface SharedAttempt {
 interface SharedRefresh {
     attempt(attempt: SharedAttempt): Promise<string>;
     failed(error: AccessTokenError, retryAtMs: number): void;
-    ended?(signedOut: boolean, status?: number): void;
     close(): void;
 }
 interface TokenSharing {
@@ -139,20 +137,6 @@ interface AccessManagerOptions {
     retry?: RetryOptions;
     shareAcrossTabs?: TokenSharing;
     pauseWhenHidden?: boolean;
-}
-type AccessTokenStatus = 'empty' | 'valid' | 'aboutToExpire' | 'expired' | 'error' | 'sessionEnded';
-interface AccessTokenSnapshot {
-    readonly token: string | null;
-    readonly identity: string | null;
-    readonly expires: Date | null;
-    readonly status: AccessTokenStatus;
-    readonly error: AccessTokenError | null;
-}
-declare const EMPTY_SNAPSHOT: AccessTokenSnapshot;
-interface GetTokenOptions {
-    minValidityMs?: number;
-    signal?: AbortSignal;
-    timeoutMs?: number;
 }
 interface AccessManagerEvents {
     tokenUpdated: [
@@ -183,8 +167,6 @@ interface AccessManagerEvents {
 type AccessManagerEventName = keyof AccessManagerEvents;
 declare class AccessManager extends EventEmitter<AccessManagerEvents> {
     #private;
-    readonly getSnapshot: () => AccessTokenSnapshot;
-    readonly subscribe: (run: (snapshot: AccessTokenSnapshot) => void) => (() => void);
     constructor(token?: string | null, options?: AccessManagerOptions);
     get token(): string | null;
     get identity(): string | null;
@@ -196,9 +178,7 @@ declare class AccessManager extends EventEmitter<AccessManagerEvents> {
     get apiKeySid(): string | null;
     updateToken(token: string): Promise<AccessManager>;
     refresh(): Promise<string>;
-    getToken(options?: GetTokenOptions): Promise<string>;
     register(client: TokenClient, options?: RegisterOptions): () => void;
-    signOut(): void;
     unregister(client: TokenClient): void;
     check(): void;
     destroy(): void;
@@ -208,5 +188,5 @@ interface FromEndpointOptions {
     select?: (body: unknown) => unknown;
 }
 declare function fromEndpoint(url: string | URL | (() => string | URL | Promise<string | URL>), options?: FromEndpointOptions): TokenProvider;
-export { AccessManager, AccessTokenError, EMPTY_SNAPSHOT, EventEmitter, GrantName, MAX_TIMER_DELAY_MS, MAX_TOKEN_LENGTH, MAX_TOKEN_LIFETIME_SECONDS, NOT_BEFORE_TOLERANCE_MS, RequiredGrant, browserClock, checkAccessTokenTimes, decodeAccessToken, describeInput, fromEndpoint };
-export type { AccessManagerEventName, AccessManagerEvents, AccessManagerOptions, AccessTokenGrants, AccessTokenHeader, AccessTokenPayload, AccessTokenSnapshot, AccessTokenStatus, Clock, DecodeAccessTokenOptions, DecodedAccessToken, FromEndpointOptions, GetTokenOptions, RefreshFailure, RefreshReason, RegisterOptions, RetryOptions, SharedAttempt, SharedRefresh, SharedToken, SharingHost, TimerHandle, TokenClient, TokenClientHost, TokenProvider, TokenProviderContext, TokenSharing };
+export { AccessManager, AccessTokenError, EventEmitter, GrantName, MAX_TIMER_DELAY_MS, MAX_TOKEN_LENGTH, MAX_TOKEN_LIFETIME_SECONDS, NOT_BEFORE_TOLERANCE_MS, RequiredGrant, browserClock, checkAccessTokenTimes, decodeAccessToken, describeInput, fromEndpoint };
+export type { AccessManagerEventName, AccessManagerEvents, AccessManagerOptions, AccessTokenGrants, AccessTokenHeader, AccessTokenPayload, Clock, DecodeAccessTokenOptions, DecodedAccessToken, FromEndpointOptions, RefreshFailure, RefreshReason, RegisterOptions, RetryOptions, SharedAttempt, SharedRefresh, SharedToken, SharingHost, TimerHandle, TokenClient, TokenClientHost, TokenProvider, TokenProviderContext, TokenSharing };
