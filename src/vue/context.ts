@@ -29,7 +29,8 @@ export function injectManager(composable: string): AccessManager {
   if (manager === null) {
     throw new AccessTokenError('invalid-argument', {
       field: `${composable}()`,
-      expected: 'called in the setup of a component under one whose setup called provideAccessManager(…)',
+      expected:
+        'called in the setup of a component in or under the one whose setup called provideAccessManager(…)',
       received: 'no manager provided above this component: call provideAccessManager in the root component',
     });
   }
