@@ -49,6 +49,12 @@ const react = {
 };
 const useClient = `'use client';`;
 
+// access-token-manager/vue: its own build too, so that the core and Vue stay imports.
+const vue = {
+  input: { vue: 'src/vue/index.ts' },
+  external: ['access-token-manager', 'vue'],
+};
+
 export default [
   {
     ...react,
@@ -68,6 +74,25 @@ export default [
       {
         name: 'copy-react-declarations-for-commonjs',
         writeBundle: () => copyFileSync('dist/react.d.ts', 'dist/react.d.cts'),
+      },
+    ],
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts' },
+  },
+  {
+    ...vue,
+    plugins: [typescript()],
+    output: [
+      { dir: 'dist', format: 'es', entryFileNames: '[name].js', sourcemap: true },
+      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', sourcemap: true },
+    ],
+  },
+  {
+    ...vue,
+    plugins: [
+      dts(),
+      {
+        name: 'copy-vue-declarations-for-commonjs',
+        writeBundle: () => copyFileSync('dist/vue.d.ts', 'dist/vue.d.cts'),
       },
     ],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts' },

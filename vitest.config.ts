@@ -19,6 +19,10 @@ export default defineConfig({
         replacement: entry(target === 'src' ? 'react/index.ts' : 'react.js'),
       },
       {
+        find: /^access-token-manager\/vue$/,
+        replacement: entry(target === 'src' ? 'vue/index.ts' : 'vue.js'),
+      },
+      {
         find: /^access-token-manager\/tabs$/,
         replacement: entry(target === 'src' ? 'tabs/index.ts' : 'tabs.js'),
       },

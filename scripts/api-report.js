@@ -11,6 +11,7 @@ const ENTRIES = {
   sdks: 'access-token-manager/sdks',
   server: 'access-token-manager/server',
   tabs: 'access-token-manager/tabs',
+  vue: 'access-token-manager/vue',
 };
 // Declarations the entries share (rollup's chunks, named without a hash so the report is stable).
 for (const file of readdirSync(new URL('../dist/', import.meta.url))) {

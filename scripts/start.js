@@ -8,9 +8,15 @@ import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildReactExample } from '../examples/react/build.js';
+import { buildVueExample } from '../examples/vue/build.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const port = Number(process.env.PORT ?? 3000);
+// The framework examples, bundled from their sources on request.
+const EXAMPLES = new Map([
+  ['/examples/react/app.js', buildReactExample],
+  ['/examples/vue/app.js', buildVueExample],
+]);
 const TYPES = {
   '.html': 'text/html',
   '.js': 'text/javascript',
@@ -103,9 +109,10 @@ const server = createServer(async (req, res) => {
       .writeHead(200, { 'content-type': 'application/json' })
       .end(JSON.stringify({ tokensMinted, tokenRequests, failNextRequests, signedIn }));
   }
-  if (url.pathname === '/examples/react/app.js') {
+  const example = EXAMPLES.get(url.pathname);
+  if (example) {
     // Bundled on request (about a second), so an edit shows on reload.
-    return buildReactExample().then(
+    return example().then(
       (code) => res.writeHead(200, { 'content-type': TYPES['.js'], 'cache-control': 'no-store' }).end(code),
       (error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error)),
     );
@@ -137,4 +144,5 @@ server.listen(port, '127.0.0.1', () => {
     `The same from a plain <script> tag: http://127.0.0.1:${server.address().port}/examples/script-tag/`,
   );
   console.log(`The React example: http://127.0.0.1:${server.address().port}/examples/react/`);
+  console.log(`The Vue example: http://127.0.0.1:${server.address().port}/examples/vue/`);
 });

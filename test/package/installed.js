@@ -54,10 +54,20 @@ try {
     join(app, 'package.json'),
     JSON.stringify({ name: 'empty-app', private: true, type: 'module' }),
   );
-  // React is the react entry's optional peer; the runtime dependencies come with the tarball.
+  // React and Vue are the react and vue entries' optional peers; the runtime dependencies come with
+  // the tarball.
   execFileSync(
     'npm',
-    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--silent', join(app, tarball), 'react@19'],
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      '--silent',
+      join(app, tarball),
+      'react@19',
+      'vue@3',
+    ],
     { cwd: app, stdio: 'inherit' },
   );
 
@@ -66,7 +76,15 @@ try {
     .map((key) => (key === '.' ? name : `${name}/${key.slice(2)}`));
   assert.deepEqual(
     specifiers.sort(),
-    [name, `${name}/inspect`, `${name}/react`, `${name}/sdks`, `${name}/server`, `${name}/tabs`].sort(),
+    [
+      name,
+      `${name}/inspect`,
+      `${name}/react`,
+      `${name}/sdks`,
+      `${name}/server`,
+      `${name}/tabs`,
+      `${name}/vue`,
+    ].sort(),
   );
 
   const esm = specifiers.map((s, i) => `import * as m${i} from '${s}';`).join('\n');
