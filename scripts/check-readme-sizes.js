@@ -3,7 +3,17 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-const measured = JSON.parse(execFileSync('npx', ['size-limit', '--json'], { encoding: 'utf8' }));
+// size-limit exits 1 when an entry is over its budget (npm test's size-limit step reports that);
+// the figures it printed are still the measurement this check compares the README with.
+function measure() {
+  try {
+    return execFileSync('npx', ['size-limit', '--json'], { encoding: 'utf8' });
+  } catch (error) {
+    if (typeof error.stdout === 'string' && error.stdout.trim().startsWith('[')) return error.stdout;
+    throw error;
+  }
+}
+const measured = JSON.parse(measure());
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 let wrong = 0;
 for (const { name, size } of measured) {

@@ -80,6 +80,14 @@ describe('the documentation (README.md, CONTRIBUTING.md, docs/**/*.md)', () => {
   it('keeps the README at most 25 KB', () => {
     expect(Buffer.byteLength(read('README.md'))).toBeLessThanOrEqual(25_000);
   });
+
+  it('tells when the provider is asked with the figures test/refresh.test.ts pins (a 200 s token: +20 s, +100 s)', () => {
+    const example = /a 200-second token[^.]*warns at \+20 s[^.]*(?:refreshed|asked) at \+100 s/;
+    expect(prose('README.md').replace(/\s+/g, ' ')).toMatch(example);
+    expect(prose('docs/timing.md').replace(/\s+/g, ' ')).toMatch(
+      /a 200-second token: `tokenAboutToExpire` fires at \+20 s \(200 − 180\), and the provider is asked at \+100 s/,
+    );
+  });
 });
 
 describe('the short messages of production builds', () => {

@@ -2,8 +2,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
-// The guide, where the docs put it (docs/vue.md), or where it was written (docs/incoming/vue.md).
-const guide = ['docs/vue.md', 'docs/incoming/vue.md'].find((path) =>
+// The guide, where the docs put it (docs/vue-svelte.md), or where it was written (docs/incoming/vue.md).
+const guide = ['docs/vue-svelte.md', 'docs/vue.md', 'docs/incoming/vue.md'].find((path) =>
   existsSync(new URL(`../../${path}`, import.meta.url)),
 );
 
