@@ -72,7 +72,9 @@ export class TabChannel {
     // Anything else another script of the origin posts on the channel (junk, a message of
     // another version) is ignored: each kind of message is read only with the fields it needs.
     this.#channel.onmessage = ({ data }: MessageEvent<unknown>) => {
-      const { type, from, token, retryAtMs, signedOut, status } = (data ?? {}) as Partial<Record<string, unknown>>;
+      const { type, from, token, retryAtMs, signedOut, status } = (data ?? {}) as Partial<
+        Record<string, unknown>
+      >;
       if (typeof from !== 'string') return;
       if (type === 'token' && (token === null || (typeof token === 'string' && onToken(token)))) {
         // A tab succeeded: nobody is waiting to retry any more. (A token that does not even
