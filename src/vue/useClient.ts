@@ -1,6 +1,6 @@
 import { onMounted, onUnmounted, shallowReadonly, shallowRef, watch, type ShallowRef } from 'vue';
 import { injectManager } from './context';
-import { registerClient, type ClientRegistration } from '../react/registration';
+import { registerClient, type ClientRegistration } from '../bindings/registration';
 import { useAccessToken } from './useAccessToken';
 
 /**
