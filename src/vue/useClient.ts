@@ -59,10 +59,11 @@ export function useClient<C>(
         const value = create(token);
         made = { client: value, unregister: registerClient(manager, value, options) };
         client.value = value;
-        stop?.();
+        stop?.(); // null on the immediate call: stopped just below
       },
       { immediate: true },
     );
+    if (tried) stop();
   });
   onUnmounted(() => {
     stop?.();
