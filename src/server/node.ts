@@ -3,6 +3,7 @@
 // Node's types are described here by the little the adapter uses, so the entry's types need no
 // @types/node in a Workers or Deno project.
 import type { TokenHandler } from './handler';
+import { TOKEN_METHODS } from './options';
 
 /**
  * The part of Node's `IncomingMessage` the adapter reads (Express's and Fastify's requests are one).
@@ -115,10 +116,10 @@ function requestHeaders(req: NodeIncomingRequest): Headers {
 }
 
 /**
- * @internal The Fetch `Request` `authorize` sees for a Node request: method, URL, headers (cookies
- * among them); no body (the handler never reads one; `req.body` is on the context).
+ * The Fetch `Request` `authorize` sees for a Node request: method, URL, headers (cookies among
+ * them); no body (the handler never reads one; `req.body` is on the context).
  */
-export function toFetchRequest(req: NodeIncomingRequest, trustProxy: boolean): Request {
+function toFetchRequest(req: NodeIncomingRequest, trustProxy: boolean): Request {
   return new Request(requestUrl(req, trustProxy), {
     method: req.method ?? 'GET',
     headers: requestHeaders(req),
@@ -193,6 +194,8 @@ export function toNodeHandler<Req extends NodeIncomingRequest = NodeIncomingRequ
             'content-type': 'application/json; charset=utf-8',
             'cache-control': 'no-store',
             'x-content-type-options': 'nosniff',
+            // A 405 names the methods the route takes (RFC 9110, 15.5.6), as the handler's own does.
+            ...(unusable ? { allow: TOKEN_METHODS.join(', ') } : {}),
           },
         },
       );
