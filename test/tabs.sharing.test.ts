@@ -131,6 +131,28 @@ describe(AccessManager, () => {
         manager.destroy();
       });
 
+      it.each([
+        ['NaN', Number.NaN],
+        ['a time past', 0],
+      ])("does not wait at all for a peer's retry at %s", async (_name, retryAtMs) => {
+        fakeTabs();
+        const provider = vi.fn(() => mintToken());
+        const manager = new AccessManager(mintToken(), {
+          tokenProvider: provider,
+          shareAcrossTabs: tabSharing('k'),
+        });
+        const failures: string[] = [];
+        manager.on('refreshFailed', (error) => failures.push(error.reason));
+        await settle();
+
+        await post('k', { type: 'failed', retryAtMs, from: 'peer' });
+        await manager.refresh();
+
+        expect(failures).toEqual([]);
+        expect(provider).toHaveBeenCalledTimes(1);
+        manager.destroy();
+      });
+
       it("ignores an 'ended' message whose fields are not a tab's; a tab's ends the session", async () => {
         fakeTabs();
         const token = mintToken();
