@@ -199,6 +199,11 @@ export function createTokenHandler<Context = unknown>(
     if (preflight) return answer(headers['access-control-allow-origin'] ? 204 : 403, null, headers);
     const response = await respond(request, context as Context);
     for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+    // A page on another origin reads only the CORS-safelisted headers unless told: fromEndpoint
+    // waits as a 503's Retry-After says.
+    if (headers['access-control-allow-origin'] && response.headers.has('retry-after')) {
+      response.headers.set('access-control-expose-headers', 'Retry-After');
+    }
     return response;
   };
 }
