@@ -16,21 +16,18 @@ const dir = new URL('node_modules/.cache/readme-check/', root);
 rmSync(dir, { recursive: true, force: true });
 
 /** The Markdown files whose code is checked, relative to the repository. */
-export function documents() {
-  const docs = readdirSync(new URL('docs/', root), { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.md'))
-    .map((entry) =>
-      `${entry.parentPath.slice(new URL('docs/', root).pathname.length).replace(/^\/?/, 'docs/')}/${entry.name}`.replace(
-        '//',
-        '/',
-      ),
-    );
-  return ['README.md', 'CONTRIBUTING.md', ...docs.sort()];
-}
+const documents = [
+  'README.md',
+  'CONTRIBUTING.md',
+  ...readdirSync(new URL('docs/', root), { recursive: true, encoding: 'utf8' })
+    .filter((path) => path.endsWith('.md'))
+    .map((path) => `docs/${path}`)
+    .sort(),
+];
 
 const blocks = [];
 const pattern = /(?:<!-- assumes: ([^\n]*?) -->\n+)?```(js|javascript|jsx|ts|typescript|tsx)\n([\s\S]*?)```/g;
-for (const document of documents()) {
+for (const document of documents) {
   const text = readFileSync(new URL(document, root), 'utf8');
   const folder = new URL(`${document.replace(/[^\w]/g, '_')}/`, dir);
   for (const match of text.matchAll(pattern)) {
@@ -80,4 +77,4 @@ for (const diagnostic of diagnostics) {
   console.error(`${where}: ${message}`);
 }
 if (diagnostics.length > 0) process.exit(1);
-console.log(`${blocks.length} TypeScript/JavaScript blocks of ${documents().length} documents type-check`);
+console.log(`${blocks.length} TypeScript/JavaScript blocks of ${documents.length} documents type-check`);

@@ -130,6 +130,57 @@ describe(AccessManager, () => {
         expect(provider).toHaveBeenCalledTimes(1);
         manager.destroy();
       });
+
+      it.each([
+        ['NaN', Number.NaN],
+        ['a time past', 0],
+      ])("does not wait at all for a peer's retry at %s", async (_name, retryAtMs) => {
+        fakeTabs();
+        const provider = vi.fn(() => mintToken());
+        const manager = new AccessManager(mintToken(), {
+          tokenProvider: provider,
+          shareAcrossTabs: tabSharing('k'),
+        });
+        const failures: string[] = [];
+        manager.on('refreshFailed', (error) => failures.push(error.reason));
+        await settle();
+
+        await post('k', { type: 'failed', retryAtMs, from: 'peer' });
+        await manager.refresh();
+
+        expect(failures).toEqual([]);
+        expect(provider).toHaveBeenCalledTimes(1);
+        manager.destroy();
+      });
+
+      it("ignores an 'ended' message whose fields are not a tab's; a tab's ends the session", async () => {
+        fakeTabs();
+        const token = mintToken();
+        const manager = new AccessManager(token, { shareAcrossTabs: tabSharing('app') });
+        const errors: AccessTokenError[] = [];
+        manager.on('tokenError', (error) => errors.push(error));
+        await settle();
+
+        await post(
+          'app',
+          { type: 'ended', from: 'x' }, // no signedOut
+          { type: 'ended', from: 'x', signedOut: 'yes', status: undefined },
+          { type: 'ended', from: 'x', signedOut: 1, status: undefined },
+          { type: 'ended', from: 'x', signedOut: false, status: '401' },
+          { type: 'ended', from: 'x', signedOut: false, status: 1e308 },
+          { type: 'ended', from: 'x', signedOut: false, status: 401.5 },
+          { type: 'ended', signedOut: true, status: undefined }, // no sender
+        );
+
+        expect(errors).toEqual([]);
+        expect(manager.getSnapshot()).toMatchObject({ status: 'valid', token });
+
+        await post('app', { type: 'ended', from: 'peer', signedOut: false, status: 401 });
+
+        expect(errors.map((error) => [error.reason, error.facts.status])).toEqual([['session-ended', 401]]);
+        expect(manager.getSnapshot().status).toBe('sessionEnded');
+        manager.destroy();
+      });
     });
 
     describe('time to the first token', () => {

@@ -7,18 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileScript, parse } from 'vue/compiler-sfc';
+import { useTheBuild } from '../useTheBuild.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-
-/** The package's built entries, as an app that installed it would import them. */
-const useTheBuild = {
-  name: 'access-token-manager-from-dist',
-  setup(esbuild) {
-    esbuild.onResolve({ filter: /^access-token-manager(\/vue)?$/ }, ({ path }) => ({
-      path: `${root}dist/${path === 'access-token-manager' ? 'index' : 'vue'}.js`,
-    }));
-  },
-};
 
 /** Compiles each `<script setup>` + `<template>` component into one module (styles live in style.css). */
 const singleFileComponents = {

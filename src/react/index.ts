@@ -16,5 +16,5 @@ export { useAccessManagerEvent } from './useAccessManagerEvent';
 export { useRegisterClient } from './useRegisterClient';
 export { useClient } from './useClient';
 export type { UseClientOptions } from './useClient';
-export type { ClientRegistration } from './registration';
+export type { ClientRegistration } from '../bindings/registration';
 export type { AccessTokenSnapshot, AccessTokenStatus } from 'access-token-manager';

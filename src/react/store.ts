@@ -1,8 +1,6 @@
-import { AccessManager, browserClock, EMPTY_SNAPSHOT, type AccessTokenSnapshot } from 'access-token-manager';
+import { EMPTY_SNAPSHOT, type AccessManager, type AccessTokenSnapshot } from 'access-token-manager';
+import { createIdleManager } from '../bindings/idleManager';
 import { Kept } from './kept';
-
-/** A clock that never wakes: the idle stand-in must add no listener to the page. */
-const SLEEPING_CLOCK = { ...browserClock, onWake: () => () => {} };
 
 /**
  * What an {@link AccessManagerProvider} gives its hooks: the manager (the app's, or the one the
@@ -34,7 +32,7 @@ export class ManagerStore {
    * first render, server rendering), an idle one: no token, no provider, no timer, no listener.
    */
   get manager(): AccessManager {
-    return this.#live ?? (this.#idle ??= new AccessManager(null, { clock: SLEEPING_CLOCK }));
+    return this.#live ?? (this.#idle ??= createIdleManager());
   }
 
   /** Adds a function called on every change; for `useSyncExternalStore`. */

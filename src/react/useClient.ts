@@ -3,7 +3,7 @@ import type { AccessManager } from 'access-token-manager';
 import { useManagerStore } from './context';
 import { Kept } from './kept';
 import { useLatest } from './latest';
-import { registerClient, type ClientRegistration } from './registration';
+import { registerClient, type ClientRegistration } from '../bindings/registration';
 
 /**
  * The options of {@link useClient}: how the client is registered, and how it is disposed of.

@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import type { TokenClient } from 'access-token-manager';
 import { useManagerStore } from './context';
 import { useLatest } from './latest';
-import { registerClient, type ClientRegistration } from './registration';
+import { registerClient, type ClientRegistration } from '../bindings/registration';
 
 /**
  * Registers an SDK client with the provider's manager for as long as the component is mounted

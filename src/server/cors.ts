@@ -5,7 +5,8 @@ import { describeValue, invalidServerOption, isPlainObject, readProperty } from 
 /**
  * The `cors` option of `createTokenHandler`: which page origins may call the token route from
  * another origin, and whether their requests carry credentials (cookies). A preflight's answer
- * may be kept 10 minutes (`Access-Control-Max-Age: 600`).
+ * may be kept 10 minutes (`Access-Control-Max-Age: 600`); a 503's `Retry-After` is exposed to the
+ * page (`Access-Control-Expose-Headers`), so that `fromEndpoint` waits as it says.
  * @example
  * const cors: TokenCorsOptions = { origins: ['https://app.example.com'], credentials: true };
  */

@@ -1,6 +1,7 @@
 // The token endpoint: a Fetch-API handler, the shape Next.js route handlers, Remix, Hono, Bun,
 // Deno and Workers take. The app decides who is signed in (authorize); the handler mints.
 import { MAX_TOKEN_LENGTH } from 'access-token-manager';
+import { answer } from './answer';
 import { describeValue, invalidServerOption, isPlainObject, readProperty } from './invalid';
 import { toGrantsClaim } from './grants';
 import { createSigner } from './mint';
@@ -30,22 +31,6 @@ export type TokenHandler<Context = unknown> = (request: Request, context?: Conte
 const METHODS: readonly string[] = TOKEN_METHODS;
 // What authorizeInTime resolves to when authorize has not settled in time.
 const TIMED_OUT = Symbol('timed out');
-
-/**
- * Every answer: JSON (or nothing, for a preflight), never stored by a browser, a CDN or a proxy
- * (a token is per user), never sniffed as another type than it says.
- */
-function answer(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(body === null ? null : JSON.stringify(body), {
-    status,
-    headers: {
-      ...(body === null ? {} : { 'content-type': 'application/json; charset=utf-8' }),
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-      ...headers,
-    },
-  });
-}
 
 /** The refusal of what would make a token longer than the client takes (`MAX_TOKEN_LENGTH`). */
 const tooLong = (what: string, characters: number) =>
@@ -214,6 +199,11 @@ export function createTokenHandler<Context = unknown>(
     if (preflight) return answer(headers['access-control-allow-origin'] ? 204 : 403, null, headers);
     const response = await respond(request, context as Context);
     for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+    // A page on another origin reads only the CORS-safelisted headers unless told: fromEndpoint
+    // waits as a 503's Retry-After says.
+    if (headers['access-control-allow-origin'] && response.headers.has('retry-after')) {
+      response.headers.set('access-control-expose-headers', 'Retry-After');
+    }
     return response;
   };
 }

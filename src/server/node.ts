@@ -2,7 +2,9 @@
 // Fastify's raw request, Koa's ctx.req. Only the request line and headers are read, never the body.
 // Node's types are described here by the little the adapter uses, so the entry's types need no
 // @types/node in a Workers or Deno project.
+import { answer } from './answer';
 import type { TokenHandler } from './handler';
+import { TOKEN_METHODS } from './options';
 
 /**
  * The part of Node's `IncomingMessage` the adapter reads (Express's and Fastify's requests are one).
@@ -115,10 +117,10 @@ function requestHeaders(req: NodeIncomingRequest): Headers {
 }
 
 /**
- * @internal The Fetch `Request` `authorize` sees for a Node request: method, URL, headers (cookies
- * among them); no body (the handler never reads one; `req.body` is on the context).
+ * The Fetch `Request` `authorize` sees for a Node request: method, URL, headers (cookies among
+ * them); no body (the handler never reads one; `req.body` is on the context).
  */
-export function toFetchRequest(req: NodeIncomingRequest, trustProxy: boolean): Request {
+function toFetchRequest(req: NodeIncomingRequest, trustProxy: boolean): Request {
   return new Request(requestUrl(req, trustProxy), {
     method: req.method ?? 'GET',
     headers: requestHeaders(req),
@@ -183,19 +185,12 @@ export function toNodeHandler<Req extends NodeIncomingRequest = NodeIncomingRequ
     try {
       response = await handler(toFetchRequest(req, trustProxy), { req, res });
     } catch {
-      // A method Fetch cannot carry (CONNECT, TRACE) is no request for a token: 405, not a failure.
+      // A method Fetch cannot carry (CONNECT, TRACE) is no request for a token: 405, not a failure,
+      // naming the methods the route takes (RFC 9110, 15.5.6) as the handler's own 405 does.
       const unusable = /^(?:CONNECT|TRACE|TRACK)$/i.test(req.method ?? '');
-      response = new Response(
-        JSON.stringify({ error: unusable ? 'Use GET or POST.' : 'The token server failed.' }),
-        {
-          status: unusable ? 405 : 500,
-          headers: {
-            'content-type': 'application/json; charset=utf-8',
-            'cache-control': 'no-store',
-            'x-content-type-options': 'nosniff',
-          },
-        },
-      );
+      response = unusable
+        ? answer(405, { error: 'Use GET or POST.' }, { allow: TOKEN_METHODS.join(', ') })
+        : answer(500, { error: 'The token server failed.' });
     }
     try {
       await writeResponse(response, res);

@@ -19,6 +19,10 @@ type TabMessage =
 
 const ignore = (): void => {};
 
+/** Whether `value` is what a tab's 'ended' message says its endpoint answered: an HTTP status. */
+const isHttpStatus = (value: unknown): value is number =>
+  Number.isInteger(value) && (value as number) >= 100 && (value as number) <= 599;
+
 // The longest a peer's failure makes this tab wait for that peer's retry: longer than the
 // manager's own backoff with the default options (at most 30 s, 4 min after refusals), so an
 // honest peer is waited for as it asks; a later `retryAtMs` (a far future, Infinity) is cut to it.
@@ -89,8 +93,12 @@ export class TabChannel {
         // NaN and a time past ask for no wait; a far future (Infinity) for the longest a peer may.
         const untilMs = Math.min(retryAtMs, host.clock.now() + MAX_PEER_RETRY_WAIT_MS);
         if (untilMs > this.#peerRetryAtMs) this.#peerRetryAtMs = untilMs;
-      } else if (type === 'ended') {
-        host.endSession(signedOut === true, typeof status === 'number' ? status : undefined);
+      } else if (
+        type === 'ended' &&
+        typeof signedOut === 'boolean' &&
+        (status === undefined || isHttpStatus(status))
+      ) {
+        host.endSession(signedOut, status);
       }
     };
     this.#enter();

@@ -15,5 +15,5 @@ export { useAccessManagerEvent } from './useAccessManagerEvent';
 export { useRegisterClient } from './useRegisterClient';
 export { useClient } from './useClient';
 export type { UseClientOptions } from './useClient';
-export type { ClientRegistration } from '../react/registration';
+export type { ClientRegistration } from '../bindings/registration';
 export type { AccessTokenSnapshot, AccessTokenStatus } from 'access-token-manager';

@@ -1,14 +1,7 @@
 import { getCurrentInstance, inject, onUnmounted, ssrContextKey } from 'vue';
-import {
-  AccessManager,
-  AccessTokenError,
-  browserClock,
-  type AccessManagerOptions,
-} from 'access-token-manager';
+import { AccessManager, AccessTokenError, type AccessManagerOptions } from 'access-token-manager';
+import { createIdleManager } from '../bindings/idleManager';
 import { provideManager } from './context';
-
-/** A clock that never wakes: the server's stand-in must add no listener. */
-const SLEEPING_CLOCK = { ...browserClock, onWake: () => () => {} };
 
 /** An app's manager, told from options by what only a manager has. */
 function isManager(value: AccessManager | AccessManagerOptions): value is AccessManager {
@@ -73,7 +66,7 @@ export function provideAccessManager(
   else if (inject(ssrContextKey, null) !== null) {
     // Server rendering provides its context to the app; a component there never unmounts, so
     // nothing made here could ever be stopped.
-    manager = new AccessManager(null, { clock: SLEEPING_CLOCK });
+    manager = createIdleManager();
   } else {
     const owned = new AccessManager(token, optionsOrManager);
     onUnmounted(() => owned.destroy());

@@ -1,6 +1,6 @@
 import { onMounted, onUnmounted, shallowReadonly, shallowRef, watch, type ShallowRef } from 'vue';
 import { injectManager } from './context';
-import { registerClient, type ClientRegistration } from '../react/registration';
+import { registerClient, type ClientRegistration } from '../bindings/registration';
 import { useAccessToken } from './useAccessToken';
 
 /**
@@ -59,10 +59,11 @@ export function useClient<C>(
         const value = create(token);
         made = { client: value, unregister: registerClient(manager, value, options) };
         client.value = value;
-        stop?.();
+        stop?.(); // null on the immediate call: stopped just below
       },
       { immediate: true },
     );
+    if (tried) stop();
   });
   onUnmounted(() => {
     stop?.();

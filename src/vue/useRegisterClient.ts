@@ -1,7 +1,7 @@
 import { onMounted, onUnmounted, toValue, watch, type MaybeRefOrGetter, type WatchStopHandle } from 'vue';
 import type { TokenClient } from 'access-token-manager';
 import { injectManager } from './context';
-import { registerClient, type ClientRegistration } from '../react/registration';
+import { registerClient, type ClientRegistration } from '../bindings/registration';
 
 /**
  * Registers an SDK client with the provided manager from the moment the component mounts until it

@@ -4,26 +4,12 @@ import { act, render } from '@testing-library/react';
 import { Component, StrictMode, type ReactNode } from 'react';
 import { AccessManager, type TokenClient } from 'access-token-manager';
 import { AccessManagerProvider, useClient, type UseClientOptions } from 'access-token-manager/react';
+import { FakeSdkClient } from '../support/clients.js';
 import { mintToken } from '../support/tokens.js';
 import { HOUR, mintAt, SECOND, useFakeTime } from '../support/time.js';
 import { probe, providerOf, renderOwned, renderWith, settleInAct } from './support.js';
 
 useFakeTime();
-
-/** A stand-in SDK client: made from a token, takes new ones, and can be shut down. */
-class FakeSdkClient {
-  readonly tokens: string[];
-  shutDown = false;
-  constructor(token: string) {
-    this.tokens = [token];
-  }
-  updateToken(token: string): void {
-    this.tokens.push(token);
-  }
-  shutdown(): void {
-    this.shutDown = true;
-  }
-}
 
 /** Shows what its children threw. */
 class Boundary extends Component<{ children: ReactNode }, { error: Error | null }> {

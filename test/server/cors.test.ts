@@ -85,6 +85,27 @@ describe('createTokenHandler cors', () => {
       expect(response.headers.get('vary')).toBe('Origin');
     });
 
+    it('has Retry-After exposed on a 503, so that fromEndpoint on the page can wait as it says', async () => {
+      const handler = createTokenHandler(
+        options({
+          cors: { origins: [APP], credentials: true },
+          authorize: () => new Promise<never>(() => {}), // a session store that hangs
+          authorizeTimeoutMs: 1,
+          onError: () => {},
+        }),
+      );
+
+      const response = await handler(tokenRequest({ headers: { origin: APP } }));
+
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('1');
+      expect(corsHeaders(response)).toEqual({
+        'access-control-allow-origin': APP,
+        'access-control-allow-credentials': 'true',
+        'access-control-expose-headers': 'Retry-After',
+      });
+    });
+
     it('without credentials: no Access-Control-Allow-Credentials', async () => {
       const handler = handlerWith({ origins: [APP] });
 

@@ -11,6 +11,21 @@ export function recordingClient() {
   return client satisfies TokenClient;
 }
 
+/** A stand-in SDK client for the framework hooks' useClient: made from a token, takes new ones, and can be shut down. */
+export class FakeSdkClient {
+  readonly tokens: string[];
+  shutDown = false;
+  constructor(token: string) {
+    this.tokens = [token];
+  }
+  updateToken(token: string): void {
+    this.tokens.push(token);
+  }
+  shutdown(): void {
+    this.shutDown = true;
+  }
+}
+
 /** A client whose attach keeps the host it was given, as an adapter of access-token-manager/sdks does. */
 export function hostedClient(options: { requires?: 'voice' } = {}) {
   const state: { host: TokenClientHost | null } = { host: null };

@@ -3,32 +3,12 @@ import { describe, expect, it, vi } from 'vitest';
 import { defineComponent, h, nextTick, onErrorCaptured, shallowRef } from 'vue';
 import { AccessManager, type TokenClient } from 'access-token-manager';
 import { useClient, useRegisterClient } from 'access-token-manager/vue';
+import { FakeSdkClient, recordingClient } from '../support/clients.js';
 import { mintToken } from '../support/tokens.js';
 import { HOUR, MINUTE, useFakeTime } from '../support/time.js';
 import { mountUnder, probe, providerOf, settle } from './support.js';
 
 useFakeTime();
-
-/** A stand-in SDK client: made from a token, takes new ones, and can be shut down. */
-class FakeSdkClient {
-  readonly tokens: string[];
-  shutDown = false;
-  constructor(token: string) {
-    this.tokens = [token];
-  }
-  updateToken(token: string): void {
-    this.tokens.push(token);
-  }
-  shutdown(): void {
-    this.shutDown = true;
-  }
-}
-
-/** A client that records the tokens pushed to it. */
-function recordingClient(): TokenClient & { tokens: string[] } {
-  const tokens: string[] = [];
-  return { tokens, updateToken: (token: string) => void tokens.push(token) };
-}
 
 describe('useRegisterClient', () => {
   it('registers the client while the component is mounted, and unregisters it on unmount', async () => {

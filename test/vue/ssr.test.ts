@@ -13,34 +13,10 @@ import {
   useRegisterClient,
 } from 'access-token-manager/vue';
 import { mintToken } from '../support/tokens.js';
+import { forbidBrowserGlobals } from '../support/ssr.js';
 import { useFakeTime } from '../support/time.js';
 
 useFakeTime();
-
-const BROWSER_GLOBALS = [
-  'window',
-  'document',
-  'navigator',
-  'addEventListener',
-  'BroadcastChannel',
-  'localStorage',
-];
-
-/** Makes every browser global read as undefined and records who reads it, as on a server. */
-function forbidBrowserGlobals(): string[] {
-  const touched: string[] = [];
-  for (const name of BROWSER_GLOBALS) {
-    vi.stubGlobal(name, undefined);
-    Object.defineProperty(globalThis, name, {
-      configurable: true,
-      get() {
-        touched.push(name);
-        return undefined;
-      },
-    });
-  }
-  return touched;
-}
 
 /** The managers useAccessManager() returned. */
 const seen: AccessManager[] = [];

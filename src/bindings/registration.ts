@@ -1,3 +1,5 @@
+// Shared by the framework entries (access-token-manager/react and /vue): how their
+// useRegisterClient and useClient register a client. Framework-free; each entry's build inlines it.
 import type { RegisterOptions, TokenClient } from 'access-token-manager';
 
 /**
