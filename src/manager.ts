@@ -160,7 +160,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
         },
         reportEnd: (error) => {
           this.#state.end(error);
-          this.emit('tokenError', error, this);
+          this.#emitTokenError(error);
           if (error.reason === 'session-ended') this.#refresher.ended(false, error.facts.status);
         },
         endSession: (signedOut, status) => this.#endSession(signedOut, status),
@@ -464,7 +464,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
       const error = new AccessTokenError('session-ended', status === undefined ? {} : { status });
       this.#state.end(error);
       this.#refresher.cancel(error);
-      this.emit('tokenError', error, this);
+      this.#emitTokenError(error);
     }
   }
 
@@ -548,6 +548,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     return current;
   }
 
+  /** Records `error` as the last one, then reports it as `tokenError` and twilio-common's `'error'`. */
   #emitTokenError(error: AccessTokenError): void {
     this.#state.fail(error);
     this.emit('tokenError', error, this);

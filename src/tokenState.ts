@@ -114,14 +114,11 @@ export class TokenState {
   /**
    * Automatic refreshing stops until the app calls `refresh()` or gives a token: `error` ended it
    * (the session is over, `session-ended`, or the endpoint cannot be reached from here).
-   * @returns whether it was running (another tab's word about an ended session is reported once).
    */
-  end(error: AccessTokenError): boolean {
-    const wasOn = !this.#off;
+  end(error: AccessTokenError): void {
     this.#off = true;
     this.#over = error.reason === 'session-ended';
     this.fail(error);
-    return wasOn;
   }
 
   /** The user signed out: the token is forgotten, and automatic refreshing stops until a new token. */
