@@ -428,7 +428,9 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
       if (refused) this.#emitTokenError(error);
       else this.emit('clientError', error, registration.reportAs);
     }
-    if (refused && this.#state.held === current && !this.#state.destroyed) this.#refresher.refuse(current);
+    // A tokenError listener may have replaced the token or destroyed the manager: refuse() asks
+    // the state (claimRefresh), which then starts nothing.
+    if (refused) this.#refresher.refuse(current);
   }
 
   /**
