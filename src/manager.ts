@@ -339,28 +339,25 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    * @example
    * const room = await connect(await manager.getToken({ minValidityMs: 60_000 }), { name: 'demo' });
    */
-  getToken(options: GetTokenOptions = {}): Promise<string> {
-    try {
-      const { minValidityMs, timeoutMs, signal } = readOptions('options', options);
-      if (signal !== undefined && !hasMethods(signal, ['addEventListener'])) {
-        throw invalidArgument('options.signal', 'an AbortSignal', signal);
-      }
-      if (this.#state.destroyed) throw new AccessTokenError('destroyed');
-      const host = {
-        clock: this.#clock,
-        held: () => this.#state.held,
-        subscribe: this.subscribe,
-        refresh: () => (this.#refresher.hasProvider ? this.#refresher.run('manual') : null),
-      };
-      return tokenOnDemand(
-        host,
-        durationOption('minValidityMs', minValidityMs, this.#aboutToExpireMs, 0),
-        durationOption('timeoutMs', timeoutMs, 30_000, 1),
-        signal,
-      );
-    } catch (error) {
-      return Promise.reject(error as Error);
+  async getToken(options: GetTokenOptions = {}): Promise<string> {
+    // async: a bad option or a destroyed manager is a rejection, as every other failure is.
+    const { minValidityMs, timeoutMs, signal } = readOptions('options', options);
+    if (signal !== undefined && !hasMethods(signal, ['addEventListener'])) {
+      throw invalidArgument('options.signal', 'an AbortSignal', signal);
     }
+    if (this.#state.destroyed) throw new AccessTokenError('destroyed');
+    const host = {
+      clock: this.#clock,
+      held: () => this.#state.held,
+      subscribe: this.subscribe,
+      refresh: () => (this.#refresher.hasProvider ? this.#refresher.run('manual') : null),
+    };
+    return tokenOnDemand(
+      host,
+      durationOption('minValidityMs', minValidityMs, this.#aboutToExpireMs, 0),
+      durationOption('timeoutMs', timeoutMs, 30_000, 1),
+      signal,
+    );
   }
 
   /**
