@@ -13,7 +13,7 @@ import { hasMethods, invalidArgument, readOptions } from './input';
 import { durationOption, resolveOptions, type AccessManagerOptions } from './options';
 import type { RefreshFailure } from './provider';
 import { Refresher } from './refresh';
-import { Alarm, alarmStepMs } from './schedule';
+import { alarmStepMs, createAlarm, type Alarm } from './schedule';
 import type { AccessTokenSnapshot } from './snapshot';
 import { tokenOnDemand, type GetTokenOptions } from './tokenOnDemand';
 import { TokenState } from './tokenState';
@@ -148,7 +148,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     this.#aboutToExpireMs = settings.aboutToExpireMs;
     this.#clientTimeoutMs = settings.clientTimeoutMs;
     this.#clock = settings.clock;
-    this.#alarm = new Alarm(this.#clock, alarmStepMs(this.#aboutToExpireMs), () => this.#check(false));
+    this.#alarm = createAlarm(this.#clock, alarmStepMs(this.#aboutToExpireMs), () => this.#check(false));
     this.#refresher = new Refresher(
       {
         held: () => this.#state.held,
