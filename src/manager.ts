@@ -16,7 +16,7 @@ import { Refresher } from './refresh';
 import { alarmStepMs, createAlarm, type Alarm } from './schedule';
 import type { AccessTokenSnapshot } from './snapshot';
 import { tokenOnDemand, type GetTokenOptions } from './tokenOnDemand';
-import { TokenState } from './tokenState';
+import { createTokenState } from './tokenState';
 import type { AccessTokenGrants } from './token';
 
 // The events name the manager itself, so they are declared here, beside it: options.ts never
@@ -99,7 +99,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
   readonly #stopWaking: () => void;
   readonly #refresher: Refresher;
   /** The held token, its moments, the session, the last error, and the snapshot: see tokenState.ts. */
-  readonly #state = new TokenState();
+  readonly #state = createTokenState();
 
   /**
    * Where the token stands now, as an immutable {@link AccessTokenSnapshot}: the same object
