@@ -76,19 +76,19 @@ function tabRefresh(host: SharingHost, channel: TabChannel): SharedRefresh {
         const token = await attempt.fetch();
         peerWaits = 0;
         // Other tabs get the token as soon as it is accepted, not after this tab's clients took it.
-        channel.publish(token);
+        channel.post({ type: 'token', token });
         return token;
       });
     },
 
     failed(error: AccessTokenError, retryAtMs: number): void {
       if (error.reason !== 'peer-retrying' && error.reason !== 'destroyed') {
-        channel.publishFailure(retryAtMs);
+        channel.post({ type: 'failed', retryAtMs });
       }
     },
 
     ended(signedOut: boolean, status?: number): void {
-      channel.publishEnd(signedOut, status);
+      channel.post({ type: 'ended', signedOut, status });
     },
 
     close(): void {
