@@ -207,8 +207,9 @@ export function fromEndpoint(
     const away = extra?.redirect === 'follow' ? undefined : originRedirectedTo(target, response);
     if (away !== undefined) {
       const origin = printable(away) ?? 'not shown';
+      // What to do about it is in the reason's words (development builds), not in the facts.
       throw new AccessTokenError('endpoint-no-token', {
-        received: `a redirect to another origin (${origin}), whose answer is not taken without init: { redirect: 'follow' }`,
+        received: `a redirect to another origin (${origin})`,
       });
     }
     if (tooLarge) {

@@ -284,8 +284,11 @@ const DESCRIBERS: Record<AccessTokenErrorReason, Describer> = {
     ON_CLIENT + 'check the URL; the endpoint must answer a token, or 401 once signed out.',
   ],
   'endpoint-no-token': (f) => [
-    `The token endpoint answered ${f.received}, with no token in it.`,
-    ON_CLIENT + 'pick the token with fromEndpoint\'s select, or answer {"token": …}.',
+    `The token endpoint answered ${f.received}: no token was taken from it.`,
+    ON_CLIENT +
+      (f.received?.startsWith('a redirect')
+        ? "pass init: { redirect: 'follow' } to fromEndpoint to take a token from another origin you trust."
+        : 'pick the token with fromEndpoint\'s select, or answer {"token": …}.'),
   ],
   'endpoint-unreachable': () => [
     'The token endpoint could not be reached (offline, a wrong host, CORS, or a dropped connection).',

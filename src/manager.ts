@@ -1,4 +1,3 @@
-import type { Clock } from './clock';
 import {
   ClientRegistry,
   clientRejected,
@@ -10,13 +9,13 @@ import { EventEmitter } from './emitter';
 import { AccessTokenError } from './errors';
 import type { CurrentToken } from './heldToken';
 import { hasMethods, invalidArgument, readOptions } from './input';
-import { durationOption, resolveOptions, type AccessManagerOptions } from './options';
+import { durationOption, resolveOptions, type AccessManagerOptions, type ResolvedOptions } from './options';
 import type { RefreshFailure } from './provider';
 import { Refresher } from './refresh';
-import { Alarm, alarmStepMs } from './schedule';
+import { alarmStepMs, createAlarm, type Alarm } from './schedule';
 import type { AccessTokenSnapshot } from './snapshot';
 import { tokenOnDemand, type GetTokenOptions } from './tokenOnDemand';
-import { TokenState } from './tokenState';
+import { createTokenState } from './tokenState';
 import type { AccessTokenGrants } from './token';
 
 // The events name the manager itself, so they are declared here, beside it: options.ts never
@@ -92,14 +91,13 @@ const SERVER_WORD_MARGIN_MS = 60_000;
  */
 export class AccessManager extends EventEmitter<AccessManagerEvents> {
   readonly #clients = new ClientRegistry();
-  readonly #clock: Clock;
-  readonly #aboutToExpireMs: number;
-  readonly #clientTimeoutMs: number;
+  /** The options, read and with their defaults (see options.ts). */
+  readonly #settings: ResolvedOptions;
   readonly #alarm: Alarm;
   readonly #stopWaking: () => void;
   readonly #refresher: Refresher;
   /** The held token, its moments, the session, the last error, and the snapshot: see tokenState.ts. */
-  readonly #state = new TokenState();
+  readonly #state = createTokenState();
 
   /**
    * Where the token stands now, as an immutable {@link AccessTokenSnapshot}: the same object
@@ -144,11 +142,10 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
   constructor(token?: string | null, options: AccessManagerOptions = {}) {
     super();
     options = readOptions('options', options, ['retry']); // read once: nothing below can throw untyped
-    const settings = resolveOptions(options);
-    this.#aboutToExpireMs = settings.aboutToExpireMs;
-    this.#clientTimeoutMs = settings.clientTimeoutMs;
-    this.#clock = settings.clock;
-    this.#alarm = new Alarm(this.#clock, alarmStepMs(this.#aboutToExpireMs), () => this.#check(false));
+    const settings = (this.#settings = resolveOptions(options));
+    this.#alarm = createAlarm(this.#settings.clock, alarmStepMs(this.#settings.aboutToExpireMs), () =>
+      this.#check(false),
+    );
     this.#refresher = new Refresher(
       {
         held: () => this.#state.held,
@@ -160,7 +157,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
         },
         reportEnd: (error) => {
           this.#state.end(error);
-          this.emit('tokenError', error, this);
+          this.#emitTokenError(error);
           if (error.reason === 'session-ended') this.#refresher.ended(false, error.facts.status);
         },
         endSession: (signedOut, status) => this.#endSession(signedOut, status),
@@ -168,7 +165,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
       settings,
     );
     // Last: nothing above may leave a wake listener behind when it throws.
-    this.#stopWaking = this.#clock.onWake(() => this.check());
+    this.#stopWaking = this.#settings.clock.onWake(() => this.check());
     let accepted = false;
     if (token !== undefined && token !== null) {
       try {
@@ -208,7 +205,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
   /** `true` from the moment the current token expires; read from the clock, so it is right after a sleep. */
   get isExpired(): boolean {
     const held = this.#state.held;
-    return held !== null && this.#clock.now() >= held.expiresAtMs;
+    return held !== null && this.#settings.clock.now() >= held.expiresAtMs;
   }
 
   /**
@@ -221,7 +218,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    */
   get isAboutToExpire(): boolean {
     const held = this.#state.held;
-    return held !== null && this.#clock.now() >= held.aboutToExpireAtMs;
+    return held !== null && this.#settings.clock.now() >= held.aboutToExpireAtMs;
   }
 
   /** The current token's grants, or `null`. */
@@ -286,8 +283,8 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
       const pushed = this.#clients.push(recipients, {
         token,
         decoded: current.decoded,
-        clock: this.#clock,
-        timeoutMs: this.#clientTimeoutMs,
+        clock: this.#settings.clock,
+        timeoutMs: this.#settings.clientTimeoutMs,
         onError: (error, sdkClient) => this.emit('clientError', error, sdkClient),
         isCurrent: () => this.#state.held === current,
       });
@@ -339,28 +336,25 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    * @example
    * const room = await connect(await manager.getToken({ minValidityMs: 60_000 }), { name: 'demo' });
    */
-  getToken(options: GetTokenOptions = {}): Promise<string> {
-    try {
-      const { minValidityMs, timeoutMs, signal } = readOptions('options', options);
-      if (signal !== undefined && !hasMethods(signal, ['addEventListener'])) {
-        throw invalidArgument('options.signal', 'an AbortSignal', signal);
-      }
-      if (this.#state.destroyed) throw new AccessTokenError('destroyed');
-      const host = {
-        clock: this.#clock,
-        held: () => this.#state.held,
-        subscribe: this.subscribe,
-        refresh: () => (this.#refresher.hasProvider ? this.#refresher.run('manual') : null),
-      };
-      return tokenOnDemand(
-        host,
-        durationOption('minValidityMs', minValidityMs, this.#aboutToExpireMs, 0),
-        durationOption('timeoutMs', timeoutMs, 30_000, 1),
-        signal,
-      );
-    } catch (error) {
-      return Promise.reject(error as Error);
+  async getToken(options: GetTokenOptions = {}): Promise<string> {
+    // async: a bad option or a destroyed manager is a rejection, as every other failure is.
+    const { minValidityMs, timeoutMs, signal } = readOptions('options', options);
+    if (signal !== undefined && !hasMethods(signal, ['addEventListener'])) {
+      throw invalidArgument('options.signal', 'an AbortSignal', signal);
     }
+    if (this.#state.destroyed) throw new AccessTokenError('destroyed');
+    const host = {
+      clock: this.#settings.clock,
+      held: () => this.#state.held,
+      subscribe: this.subscribe,
+      refresh: () => (this.#refresher.hasProvider ? this.#refresher.run('manual') : null),
+    };
+    return tokenOnDemand(
+      host,
+      durationOption('minValidityMs', minValidityMs, this.#settings.aboutToExpireMs, 0),
+      durationOption('timeoutMs', timeoutMs, 30_000, 1),
+      signal,
+    );
   }
 
   /**
@@ -407,8 +401,8 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    * then the word is about a token already replaced.
    */
   #serverSaid(expired: boolean): void {
-    const leadMs = (expired ? 0 : this.#aboutToExpireMs) + SERVER_WORD_MARGIN_MS;
-    if (this.#state.serverSaid(expired, this.#clock.now(), leadMs)) this.#check(false);
+    const leadMs = (expired ? 0 : this.#settings.aboutToExpireMs) + SERVER_WORD_MARGIN_MS;
+    if (this.#state.serverSaid(expired, this.#settings.clock.now(), leadMs)) this.#check(false);
   }
 
   /**
@@ -428,7 +422,9 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
       if (refused) this.#emitTokenError(error);
       else this.emit('clientError', error, registration.reportAs);
     }
-    if (refused && this.#state.held === current && !this.#state.destroyed) this.#refresher.refuse(current);
+    // A tokenError listener may have replaced the token or destroyed the manager: refuse() asks
+    // the state (claimRefresh), which then starts nothing.
+    if (refused) this.#refresher.refuse(current);
   }
 
   /**
@@ -464,7 +460,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
       const error = new AccessTokenError('session-ended', status === undefined ? {} : { status });
       this.#state.end(error);
       this.#refresher.cancel(error);
-      this.emit('tokenError', error, this);
+      this.#emitTokenError(error);
     }
   }
 
@@ -492,7 +488,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     // Called again from a listener of the warning, it leaves the rest to the call that fires it,
     // which goes on once both warnings have fired.
     if (this.#state.destroyed || current === null || this.#warning) return;
-    const nowMs = this.#clock.now();
+    const nowMs = this.#settings.clock.now();
     if (this.#state.fire(current, nowMs, false)) {
       this.#warn();
       // A listener may have replaced the token or destroyed the manager: that re-armed everything.
@@ -542,12 +538,13 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
 
   /** Validates `token` against the current one and makes it current. Throws on a refused token. */
   #accept(token: string): CurrentToken {
-    const current = this.#state.accept(token, this.#clock.now(), this.#aboutToExpireMs);
+    const current = this.#state.accept(token, this.#settings.clock.now(), this.#settings.aboutToExpireMs);
     // Armed, not fired: even a token that is already due warns asynchronously.
     this.#alarm.set(Math.min(current.aboutToExpireAtMs, this.#refresher.dueAtMs(current)));
     return current;
   }
 
+  /** Records `error` as the last one, then reports it as `tokenError` and twilio-common's `'error'`. */
   #emitTokenError(error: AccessTokenError): void {
     this.#state.fail(error);
     this.emit('tokenError', error, this);

@@ -42,47 +42,46 @@ export const alarmStepMs = (aboutToExpireMs: number): number =>
  * latest, instead of `atMs + sleep`. A timer that fires late rings at once; a step too long for
  * `setTimeout` is clamped and re-armed.
  */
-export class Alarm {
-  readonly #clock: Clock;
-  readonly #maxStepMs: number;
-  readonly #onRing: () => void;
-  #handle: TimerHandle | undefined;
-  #atMs = Infinity;
-
-  /**
-   * @param clock - where time and timers come from.
-   * @param maxStepMs - the longest one timer waits (see {@link alarmStepMs}).
-   * @param onRing - called once each time the moment set by {@link Alarm.set} is reached.
-   */
-  constructor(clock: Clock, maxStepMs: number, onRing: () => void) {
-    this.#clock = clock;
-    this.#maxStepMs = maxStepMs;
-    this.#onRing = onRing;
-  }
-
+export interface Alarm {
   /** Rings at `atMs` (local milliseconds since the epoch), replacing any earlier setting; `Infinity` disarms. */
-  set(atMs: number): void {
-    this.clear();
-    this.#atMs = atMs;
-    if (Number.isFinite(atMs)) this.#arm();
-  }
-
+  set(atMs: number): void;
   /** Disarms the alarm. */
-  clear(): void {
-    if (this.#handle !== undefined) this.#clock.clearTimeout(this.#handle);
-    this.#handle = undefined;
-    this.#atMs = Infinity;
-  }
+  clear(): void;
+}
 
-  #arm(): void {
-    const leftMs = Math.max(0, this.#atMs - this.#clock.now());
-    this.#handle = this.#clock.setTimeout(
+/**
+ * Makes an {@link Alarm}, disarmed.
+ *
+ * @param clock - where time and timers come from.
+ * @param maxStepMs - the longest one timer waits (see {@link alarmStepMs}).
+ * @param onRing - called once each time the moment set by {@link Alarm.set} is reached.
+ * @returns the alarm.
+ */
+export function createAlarm(clock: Clock, maxStepMs: number, onRing: () => void): Alarm {
+  let handle: TimerHandle | undefined;
+  let ringAtMs = Infinity;
+  const arm = (): void => {
+    const leftMs = Math.max(0, ringAtMs - clock.now());
+    handle = clock.setTimeout(
       () => {
-        this.#handle = undefined;
-        if (this.#clock.now() < this.#atMs) this.#arm();
-        else this.#onRing();
+        handle = undefined;
+        if (clock.now() < ringAtMs) arm();
+        else onRing();
       },
-      timerDelayMs(Math.min(leftMs, this.#maxStepMs)),
+      timerDelayMs(Math.min(leftMs, maxStepMs)),
     );
-  }
+  };
+  const alarm: Alarm = {
+    set(atMs) {
+      alarm.clear();
+      ringAtMs = atMs;
+      if (Number.isFinite(atMs)) arm();
+    },
+    clear() {
+      if (handle !== undefined) clock.clearTimeout(handle);
+      handle = undefined;
+      ringAtMs = Infinity;
+    },
+  };
+  return alarm;
 }

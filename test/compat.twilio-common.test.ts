@@ -2,8 +2,10 @@
 // changing the import: the two behaviours it relied on, run against the built package.
 import { describe, expect, it } from 'vitest';
 import { AccessManager, AccessTokenError } from 'access-token-manager';
+import { tabSharing } from 'access-token-manager/tabs';
+import { fakeTabs } from './support/tabs.js';
 import { mintToken } from './support/tokens.js';
-import { MINUTE, advance, mintAt, settle, useFakeTime } from './support/time.js';
+import { MINUTE, SECOND, advance, mintAt, settle, useFakeTime } from './support/time.js';
 
 useFakeTime();
 
@@ -64,6 +66,33 @@ describe(AccessManager, () => {
 
       expect(errors.map((error) => error.reason)).toEqual(['client-rejected']);
       manager.destroy();
+    });
+
+    it('reports the end of a session (session-ended), in the tab that heard it and in the others', async () => {
+      fakeTabs();
+      const tokenProvider = (): never => {
+        throw new AccessTokenError('session-ended', { status: 401 });
+      };
+      const tabs = [0, 1].map(
+        (i) =>
+          new AccessManager(mintAt(i * SECOND, { ttl: 3600 }), {
+            tokenProvider,
+            shareAcrossTabs: tabSharing('app'),
+          }),
+      );
+      const heard = tabs.map((tab) => {
+        const events: string[] = [];
+        tab.on('tokenError', (error) => events.push(`tokenError ${error.reason}`));
+        tab.on('error', (error) => events.push(`error ${error.reason}`));
+        return events;
+      });
+
+      await advance(57 * MINUTE + 30 * SECOND); // the first tab's refresh is due: its provider says 401
+
+      for (const events of heard) {
+        expect(events).toEqual(['tokenError session-ended', 'error session-ended']);
+      }
+      for (const tab of tabs) tab.destroy();
     });
 
     it('comes after the tokenUpdated of a token a tokenError listener gives at once', async () => {

@@ -8,10 +8,15 @@ import type { SharingHost } from 'access-token-manager';
 
 /**
  * What tabs tell each other. Each message also carries `from`, the sender's id (see
- * {@link TabChannel}). A `token` is sent after each fetch and in answer to a `request`, with
- * `null` from a tab that holds no valid token (so the asker stops waiting for it).
+ * {@link TabChannel}).
+ * - `token`: sent after each fetch and in answer to a `request`, with `null` from a tab that
+ *   holds no valid token (so the asker stops waiting for it);
+ * - `request`: a tab asks its open peers for their token;
+ * - `failed`: this tab's attempt failed and it retries at `retryAtMs` (wall-clock ms), so the
+ *   others wait for that retry instead of calling a failing token server too;
+ * - `ended`: this tab's session ended (signed out, or `session-ended` with the endpoint's status).
  */
-type TabMessage =
+export type TabMessage =
   | { type: 'token'; token: string | null }
   | { type: 'request' }
   | { type: 'failed'; retryAtMs: number }
@@ -88,7 +93,7 @@ export class TabChannel {
       } else if (type === 'request') {
         const held = host.held();
         // Always answer, even with nothing: the asker then stops waiting for this tab at once.
-        this.publish(held && host.clock.now() < held.expiresAtMs ? held.token : null);
+        this.post({ type: 'token', token: held && host.clock.now() < held.expiresAtMs ? held.token : null });
       } else if (type === 'failed' && typeof retryAtMs === 'number') {
         // NaN and a time past ask for no wait; a far future (Infinity) for the longest a peer may.
         const untilMs = Math.min(retryAtMs, host.clock.now() + MAX_PEER_RETRY_WAIT_MS);
@@ -136,27 +141,17 @@ export class TabChannel {
     ) as Promise<T>;
   }
 
-  /**
-   * Tells the other tabs that this tab's attempt failed and when it retries (wall-clock ms), so
-   * they wait for that retry instead of calling a failing token server too.
-   */
-  publishFailure(retryAtMs: number): void {
-    this.#post({ type: 'failed', retryAtMs });
-  }
-
-  /** Tells the other tabs that this tab's session ended (signed out, or `session-ended`). */
-  publishEnd(signedOut: boolean, status: number | undefined): void {
-    this.#post({ type: 'ended', signedOut, status });
-  }
-
   /** Whether another tab's attempt failed and it has not retried yet: then this tab should wait. */
   peerWillRetry(): boolean {
     return this.#host.clock.now() < this.#peerRetryAtMs;
   }
 
-  /** Sends a token (or `null`: none held) to every other tab with the same key. */
-  publish(token: string | null): void {
-    this.#post({ type: 'token', token });
+  /**
+   * Sends `message` (see {@link TabMessage}) to every other tab with the same key; after
+   * {@link TabChannel.close}, nothing (a closed channel throws).
+   */
+  post(message: TabMessage): void {
+    if (!this.#closed) this.#channel.postMessage({ ...message, from: this.#id });
   }
 
   /**
@@ -188,7 +183,7 @@ export class TabChannel {
       }
     }
     if (waiting.size) {
-      this.#post({ type: 'request' });
+      this.post({ type: 'request' });
       await this.#host.wait(timeoutMs, ended.signal);
     }
     ended.abort();
@@ -217,10 +212,5 @@ export class TabChannel {
   #heard(id: string): void {
     this.#waiting.delete(id);
     if (this.#waiting.size === 0 || this.#satisfied()) this.#askEnded?.abort();
-  }
-
-  /** Posts to the other tabs; after {@link TabChannel.close}, nothing (a closed channel throws). */
-  #post(message: TabMessage): void {
-    if (!this.#closed) this.#channel.postMessage({ ...message, from: this.#id });
   }
 }

@@ -1,7 +1,7 @@
 /**
  * `tabSharing(key)`: one fetch across the app's open tabs. Implements the core's
  * `TokenSharing` plugin interface: the core calls `connect` once, then runs each refresh attempt
- * through {@link TabRefresh.attempt}.
+ * through the `attempt` of {@link tabRefresh}.
  */
 import {
   AccessTokenError,
@@ -31,57 +31,9 @@ const issuedOrExpires = (decoded: DecodedAccessToken): number =>
   (decoded.issuedAt ?? decoded.expires).getTime();
 
 /** One manager's share of the refreshes of the tabs that use the same key. */
-class TabRefresh implements SharedRefresh {
-  readonly #host: SharingHost;
-  readonly #channel: TabChannel;
+function tabRefresh(host: SharingHost, channel: TabChannel): SharedRefresh {
   /** How many attempts in a row were skipped to wait for another tab's retry. */
-  #peerWaits = 0;
-
-  constructor(host: SharingHost, channel: TabChannel) {
-    this.#host = host;
-    this.#channel = channel;
-  }
-
-  attempt(attempt: SharedAttempt): Promise<string> {
-    const host = this.#host;
-    const { signal, startedFrom } = attempt;
-    return this.#channel.withLock(signal, async (peers) => {
-      // A new tab, or one that waited for the lock while another fetched: the others may have a
-      // newer token, whose broadcast can arrive after the lock does. Ask the open peers (none: no
-      // question, no wait) before fetching: until a fresh token is taken (a peer's token due for
-      // renewal is taken, but the others are still heard, as one of them may hold a newer one),
-      // or every open peer answered or left. Any other refresh (say, a manual one in a tab that
-      // holds a token) calls its provider: a peer's token from before it began will not do.
-      if (host.held() === null || (!peers && host.held() === startedFrom)) {
-        await this.#channel.askPeers(PEER_ANSWER_MS, () => attempt.fresh() !== null, peers);
-      }
-      // Browsers grant a lock asynchronously: the manager may have been destroyed meanwhile (its
-      // channel is closed then, so it asked nobody).
-      if (signal.aborted) throw new AccessTokenError('destroyed');
-      const fresh = attempt.fresh();
-      if (fresh !== null) return fresh;
-      if (this.#shouldWaitForPeer(host.held())) throw new AccessTokenError('peer-retrying');
-      const token = await attempt.fetch();
-      this.#peerWaits = 0;
-      // Other tabs get the token as soon as it is accepted, not after this tab's clients took it.
-      this.#channel.publish(token);
-      return token;
-    });
-  }
-
-  failed(error: AccessTokenError, retryAtMs: number): void {
-    if (error.reason !== 'peer-retrying' && error.reason !== 'destroyed') {
-      this.#channel.publishFailure(retryAtMs);
-    }
-  }
-
-  ended(signedOut: boolean, status?: number): void {
-    this.#channel.publishEnd(signedOut, status);
-  }
-
-  close(): void {
-    this.#channel.close();
-  }
+  let peerWaits = 0;
 
   /**
    * Whether to skip this attempt because another tab's attempt just failed and it retries soon:
@@ -90,17 +42,59 @@ class TabRefresh implements SharedRefresh {
    * token is within a minute of exp calls its own provider at once, and any tab does after
    * skipping a few rounds in a row.
    */
-  #shouldWaitForPeer(held: SharedToken | null): boolean {
-    if (!this.#channel.peerWillRetry()) return false;
-    const leftMs = held ? held.expiresAtMs - this.#host.clock.now() : Infinity;
+  const shouldWaitForPeer = (held: SharedToken | null): boolean => {
+    if (!channel.peerWillRetry()) return false;
+    const leftMs = held ? held.expiresAtMs - host.clock.now() : Infinity;
     const aboutToLapse = leftMs > 0 && leftMs <= OWN_CALL_LEAD_MS;
-    if (aboutToLapse || this.#peerWaits >= MAX_PEER_WAITS) {
-      this.#peerWaits = 0;
+    if (aboutToLapse || peerWaits >= MAX_PEER_WAITS) {
+      peerWaits = 0;
       return false;
     }
-    this.#peerWaits += 1;
+    peerWaits += 1;
     return true;
-  }
+  };
+
+  return {
+    attempt(attempt: SharedAttempt): Promise<string> {
+      const { signal, startedFrom } = attempt;
+      return channel.withLock(signal, async (peers) => {
+        // A new tab, or one that waited for the lock while another fetched: the others may have a
+        // newer token, whose broadcast can arrive after the lock does. Ask the open peers (none: no
+        // question, no wait) before fetching: until a fresh token is taken (a peer's token due for
+        // renewal is taken, but the others are still heard, as one of them may hold a newer one),
+        // or every open peer answered or left. Any other refresh (say, a manual one in a tab that
+        // holds a token) calls its provider: a peer's token from before it began will not do.
+        if (host.held() === null || (!peers && host.held() === startedFrom)) {
+          await channel.askPeers(PEER_ANSWER_MS, () => attempt.fresh() !== null, peers);
+        }
+        // Browsers grant a lock asynchronously: the manager may have been destroyed meanwhile (its
+        // channel is closed then, so it asked nobody).
+        if (signal.aborted) throw new AccessTokenError('destroyed');
+        const fresh = attempt.fresh();
+        if (fresh !== null) return fresh;
+        if (shouldWaitForPeer(host.held())) throw new AccessTokenError('peer-retrying');
+        const token = await attempt.fetch();
+        peerWaits = 0;
+        // Other tabs get the token as soon as it is accepted, not after this tab's clients took it.
+        channel.post({ type: 'token', token });
+        return token;
+      });
+    },
+
+    failed(error: AccessTokenError, retryAtMs: number): void {
+      if (error.reason !== 'peer-retrying' && error.reason !== 'destroyed') {
+        channel.post({ type: 'failed', retryAtMs });
+      }
+    },
+
+    ended(signedOut: boolean, status?: number): void {
+      channel.post({ type: 'ended', signedOut, status });
+    },
+
+    close(): void {
+      channel.close();
+    },
+  };
 }
 
 /** The token another tab sent, decoded; `undefined` when it does not even decode. */
@@ -165,7 +159,7 @@ export function tabSharing(key: string): TokenSharing {
         if (worthAdopting(incoming, host.held())) host.adopt(token);
         return true;
       });
-      return new TabRefresh(host, channel);
+      return tabRefresh(host, channel);
     },
   };
 }
