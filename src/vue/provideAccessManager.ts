@@ -2,6 +2,7 @@ import { getCurrentInstance, inject, onUnmounted, ssrContextKey } from 'vue';
 import { AccessManager, AccessTokenError, type AccessManagerOptions } from 'access-token-manager';
 import { createIdleManager } from '../bindings/idleManager';
 import { provideManager } from './context';
+import { madeFromOptions } from './hydration';
 
 /** An app's manager, told from options by what only a manager has. */
 function isManager(value: AccessManager | AccessManagerOptions): value is AccessManager {
@@ -70,6 +71,7 @@ export function provideAccessManager(
   } else {
     const owned = new AccessManager(token, optionsOrManager);
     onUnmounted(() => owned.destroy());
+    madeFromOptions.add(owned);
     manager = owned;
   }
   provideManager(manager);

@@ -1,6 +1,7 @@
-import { onBeforeMount, onUnmounted, shallowReadonly, shallowRef, type ShallowRef } from 'vue';
+import { onBeforeMount, onMounted, onUnmounted, shallowReadonly, shallowRef, type ShallowRef } from 'vue';
 import type { AccessTokenSnapshot } from 'access-token-manager';
 import { injectManager } from './context';
+import { isHydrating, serverSnapshot } from './hydration';
 
 /**
  * The manager's token as a read-only ref of its snapshot `{ token, identity, expires, status,
@@ -10,7 +11,10 @@ import { injectManager } from './context';
  *
  * The ref starts at the snapshot of the moment (`setup`), and subscribes before the component
  * mounts: never during server rendering, where no component mounts or unmounts and a subscription
- * would never end.
+ * would never end. While the component hydrates server-rendered HTML (Nuxt, `createSSRApp`), the
+ * ref starts at the snapshot the server rendered instead (`'empty'` for a manager made from
+ * options, even with a first token; the app's own manager's snapshot of the moment otherwise), so
+ * the HTML matches, and subscribes once mounted: the component then renders the manager's snapshot.
  *
  * @returns the read-only ref; in a template, its fields read as `token.status`.
  * @throws `AccessTokenError` (`invalid-argument`) when no component above provided a manager.
@@ -25,9 +29,11 @@ import { injectManager } from './context';
  */
 export function useAccessToken(): Readonly<ShallowRef<AccessTokenSnapshot>> {
   const manager = injectManager('useAccessToken');
-  const snapshot = shallowRef(manager.getSnapshot());
+  const hydrating = isHydrating();
+  const snapshot = shallowRef(hydrating ? serverSnapshot(manager) : manager.getSnapshot());
   let unsubscribe: (() => void) | null = null;
-  onBeforeMount(() => {
+  // Hydrating, the first render must be the server's: the manager's snapshot comes after it.
+  (hydrating ? onMounted : onBeforeMount)(() => {
     unsubscribe = manager.subscribe((next) => {
       snapshot.value = next;
     });
