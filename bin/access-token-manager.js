@@ -56,9 +56,12 @@ function parseNow(text) {
   return ms;
 }
 
+/** Parses `--for`: SDK names, in any case (`taskrouter` is `taskRouter`). */
 function parseSdks(text) {
-  const sdks = text.split(',').map((sdk) => sdk.trim().toLowerCase());
-  if (sdks.some((sdk) => !SDK_NAMES.includes(sdk))) {
+  const sdks = text
+    .split(',')
+    .map((word) => SDK_NAMES.find((sdk) => sdk.toLowerCase() === word.trim().toLowerCase()));
+  if (sdks.includes(undefined)) {
     throw new UsageError(`--for takes one or more of: ${SDK_NAMES.join(', ')}.`);
   }
   return sdks;

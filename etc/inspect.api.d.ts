@@ -11,7 +11,7 @@ interface Finding {
     message: string;
     remedy: string;
 }
-type SdkName = 'conversations' | 'chat' | 'sync' | 'voice' | 'video';
+type SdkName = 'conversations' | 'chat' | 'sync' | 'voice' | 'video' | 'taskRouter';
 declare const SDK_NAMES: readonly SdkName[];
 declare const KNOWN_GRANT_KEYS: readonly GrantKey[];
 interface AccessTokenTimes {

@@ -90,6 +90,19 @@ describe('access-token-manager inspect', () => {
     expect(stdout).not.toContain(signatureOf(token));
   });
 
+  it('takes --for taskRouter in any case, naming the TaskRouter Worker grant it needs', () => {
+    const token = mintToken({ grants: ['chat'] });
+    for (const sdk of ['taskRouter', 'taskrouter', 'voice,TASKROUTER']) {
+      const { status, stdout } = cli(['inspect', '--json', '--for', sdk], token);
+      expect(status, sdk).toBe(2);
+      const messages = JSON.parse(stdout).findings.map(({ message }: { message: string }) => message);
+      expect(messages).toContain(
+        'Client "TaskRouter Worker" needs the task_router grant, missing from the token.',
+      );
+    }
+    expect(cli(['--help']).stdout).toMatch(/--for <sdk>.*taskRouter/);
+  });
+
   it('judges the token at --now, given in ISO 8601 or in epoch seconds', () => {
     const token = mintToken({ ttl: 3600 });
     const exp = JSON.parse(cli(['inspect', '--json', token]).stdout).payload.exp as number;

@@ -28,7 +28,7 @@ useFakeTime({ toFake: ['Date'] });
 
 /** Mints with the helper library directly, for what `mintToken` has no option for. */
 function mintWith(
-  grant: InstanceType<(typeof AccessToken)['ChatGrant' | 'VideoGrant' | 'VoiceGrant']>,
+  grant: InstanceType<(typeof AccessToken)['ChatGrant' | 'VideoGrant' | 'VoiceGrant' | 'TaskRouterGrant']>,
   { accountSid = ACCOUNT_SID, keySid = API_KEY_SID } = {},
 ): string {
   const token = new AccessToken(accountSid, keySid, API_KEY_SECRET, { identity: 'alice', ttl: 3600 });
@@ -440,6 +440,7 @@ const CASES: Case[] = [
       ['sync', ['chat'], 'data_sync'],
       ['voice', ['chat'], 'voice'],
       ['video', ['chat'], 'video'],
+      ['taskRouter', ['chat'], 'task_router'],
     ] as const
   ).map(([sdk, grants, missing]): Case => ({
     finding: { reason: 'client-missing-grant', severity: 'error', code: 20106 },
@@ -588,6 +589,28 @@ describe(inspectAccessToken, () => {
       grants: { identity: 'alice' },
     });
     expect(JSON.stringify(inspection)).not.toContain(signatureOf(token));
+  });
+
+  it("finds nothing wrong with a TaskRouter Worker's token for taskRouter, identity or none", () => {
+    const TASK_ROUTER = {
+      workspace_sid: 'WS' + '0'.repeat(32),
+      worker_sid: 'WK' + '0'.repeat(32),
+      role: 'worker',
+    };
+    const minted = mintWith(
+      new AccessToken.TaskRouterGrant({
+        workspaceSid: TASK_ROUTER.workspace_sid,
+        workerSid: TASK_ROUTER.worker_sid,
+        role: 'worker',
+      }),
+    );
+    // The Worker reads its grant and the account, never the identity.
+    const anonymous = craftToken(goodPayload({ grants: { task_router: TASK_ROUTER } }));
+    for (const token of [minted, anonymous]) {
+      const inspection = inspectAccessToken(token, { forSdk: 'taskRouter' });
+      expect(inspection.findings.filter(({ severity }) => severity === 'error')).toEqual([]);
+    }
+    expect(inspectAccessToken(minted, { forSdk: 'taskRouter' }).status).toBe('ok');
   });
 
   it('lists every problem, not just the first the core finds, each cause once', () => {

@@ -197,7 +197,7 @@ const input: fc.Arbitrary<{ given: unknown; bare?: string }> = fc.oneof(
 const options: fc.Arbitrary<InspectAccessTokenOptions> = fc.record(
   {
     now: fc.constantFrom(T0, T0 + 2 * HOUR, T0 + HOUR - 60_000, Number.NaN),
-    forSdk: fc.subarray(['conversations', 'chat', 'sync', 'voice', 'video', 'fax'] as never[]),
+    forSdk: fc.subarray(['conversations', 'chat', 'sync', 'voice', 'video', 'taskRouter', 'fax'] as never[]),
   },
   { requiredKeys: ['now'] },
 );

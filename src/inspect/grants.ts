@@ -10,13 +10,20 @@ import { isRecord } from '../token';
  * An SDK a token may be meant for, as `inspectAccessToken`'s `forSdk` names it.
  * @example inspectAccessToken(token, { forSdk: ['conversations', 'voice'] satisfies SdkName[] })
  */
-export type SdkName = 'conversations' | 'chat' | 'sync' | 'voice' | 'video';
+export type SdkName = 'conversations' | 'chat' | 'sync' | 'voice' | 'video' | 'taskRouter';
 
 /**
  * The SDK names `forSdk` accepts.
  * @example (SDK_NAMES as readonly string[]).includes(name) // validate a command-line argument
  */
-export const SDK_NAMES: readonly SdkName[] = ['conversations', 'chat', 'sync', 'voice', 'video'];
+export const SDK_NAMES: readonly SdkName[] = [
+  'conversations',
+  'chat',
+  'sync',
+  'voice',
+  'video',
+  'taskRouter',
+];
 
 /**
  * Every key the platform knows in a token's `grants` claim (the core's one table of grant names);
@@ -25,13 +32,15 @@ export const SDK_NAMES: readonly SdkName[] = ['conversations', 'chat', 'sync', '
  */
 export const KNOWN_GRANT_KEYS: readonly GrantKey[] = [...new Set(Object.values(GRANT_NAMES))];
 
-// The grant each SDK needs (any one of them), and the helper class that writes it.
-const SDKS: Record<SdkName, { label: string; grants: GrantKey[] }> = {
+// The grant each SDK needs (any one of them), and the helper class that writes it. A TaskRouter
+// Worker reads only its grant (workspace_sid, worker_sid, role) and the account: no identity.
+const SDKS: Record<SdkName, { label: string; grants: GrantKey[]; identity?: false }> = {
   conversations: { label: 'Conversations SDK', grants: ['chat'] },
   chat: { label: 'Chat SDK', grants: ['chat', 'ip_messaging'] },
   sync: { label: 'Sync SDK', grants: ['data_sync'] },
   voice: { label: 'Voice SDK', grants: ['voice'] },
   video: { label: 'Video SDK', grants: ['video'] },
+  taskRouter: { label: 'TaskRouter Worker', grants: ['task_router'], identity: false },
 };
 const HELPER_CLASS: Record<GrantKey, string> = {
   identity: 'the identity option',
@@ -90,8 +99,9 @@ function unknownGrant(key: string): Finding {
 function checkIdentity(
   identity: string,
   grants: Record<string, unknown>,
-  sdks: readonly SdkName[],
+  forSdks: readonly SdkName[],
 ): Finding[] {
+  const sdks = forSdks.filter((sdk) => SDKS[sdk].identity !== false);
   const mint =
     ON_SERVER +
     'pass identity when minting: new AccessToken(accountSid, apiKeySid, apiKeySecret, { identity }).';

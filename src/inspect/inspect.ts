@@ -26,7 +26,7 @@ export interface InspectAccessTokenOptions {
   /**
    * The SDK (or SDKs) the token is meant for, to check that each finds its grant and an identity
    * it accepts. Without it, those checks are skipped.
-   * @example 'voice', or ['conversations', 'sync']
+   * @example 'voice', or ['conversations', 'sync'], or 'taskRouter' (a TaskRouter Worker)
    */
   forSdk?: SdkName | readonly SdkName[];
 }

@@ -67,8 +67,11 @@ export interface NodeHandlerOptions {
   /**
    * Whether the app runs behind a proxy it trusts (a load balancer, Heroku, Fly, nginx): the
    * request URL then takes its scheme from `X-Forwarded-Proto` and its host from
-   * `X-Forwarded-Host` (their first value). Without it they are ignored, since any client can send
-   * them: the scheme is `https` only when the socket itself is TLS, the host is the `Host` header.
+   * `X-Forwarded-Host` (their first value), or else from the standard `Forwarded` header (RFC 7239:
+   * `proto=` and `host=` of its first element, quoted or not). Without it they are all ignored,
+   * since any client can send them: the scheme is `https` only when the socket itself is TLS, the
+   * host is the `Host` header. Trust a proxy that sets or removes these headers, so that none of
+   * them reaches the app as a client sent it.
    * @default false
    */
   trustProxy?: boolean | undefined;
@@ -80,17 +83,41 @@ const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 const first = (value: string | string[] | undefined): string | undefined =>
   (Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim();
 
+// One `name=value` of a `Forwarded` element (RFC 7239, 4): a token, or a quoted string with
+// backslash escapes; then `;` (another pair of the same element), `,` (the next element) or the end.
+const FORWARDED_PAIR = /([!#$%&'*+.^_`|~0-9A-Za-z-]+)=(?:"((?:[^"\\]|\\.)*)"|([^\s",;]*))\s*(;|,|$)\s*/y;
+
+/**
+ * The parameters of the first element of a `Forwarded` header (the one its first proxy wrote),
+ * names in lower case, values unquoted. A malformed element, or one naming a parameter twice,
+ * gives none: a header the proxy did not write cleanly is not its word.
+ */
+function firstForwarded(value: string | string[] | undefined): Map<string, string> {
+  const text = (Array.isArray(value) ? value[0] : value)?.trim() ?? '';
+  const pairs = new Map<string, string>();
+  const pair = new RegExp(FORWARDED_PAIR); // its own lastIndex
+  while (text !== '') {
+    const match = pair.exec(text);
+    if (match === null) return new Map();
+    const [, name = '', quoted, bare = '', end] = match;
+    if (pairs.has(name.toLowerCase())) return new Map();
+    pairs.set(name.toLowerCase(), quoted === undefined ? bare : quoted.replace(/\\(.)/g, '$1'));
+    if (end !== ';') break;
+  }
+  return pairs;
+}
+
 /** The request's URL: its real scheme and host (behind a trusted proxy, the proxy's word). */
 function requestUrl(req: NodeIncomingRequest, trustProxy: boolean): URL {
-  const forwardedProto = trustProxy ? first(req.headers['x-forwarded-proto'])?.toLowerCase() : undefined;
+  const forwarded = trustProxy ? firstForwarded(req.headers.forwarded) : new Map<string, string>();
+  const forwardedProtos = trustProxy ? [first(req.headers['x-forwarded-proto']), forwarded.get('proto')] : [];
   const scheme =
-    forwardedProto === 'https' || forwardedProto === 'http'
-      ? forwardedProto
-      : (req.socket as { encrypted?: unknown } | null | undefined)?.encrypted === true
-        ? 'https'
-        : 'http';
-  const forwardedHost = trustProxy ? first(req.headers['x-forwarded-host']) : undefined;
-  const candidates = [forwardedHost, first(req.headers.host)];
+    forwardedProtos
+      .map((proto) => proto?.toLowerCase())
+      .find((proto) => proto === 'https' || proto === 'http') ??
+    ((req.socket as { encrypted?: unknown } | null | undefined)?.encrypted === true ? 'https' : 'http');
+  const forwardedHosts = trustProxy ? [first(req.headers['x-forwarded-host']), forwarded.get('host')] : [];
+  const candidates = [...forwardedHosts, first(req.headers.host)];
   const host = candidates.find((value) => value !== undefined && HOST.test(value)) ?? 'localhost';
   const path = req.originalUrl ?? req.url ?? '/';
   try {
@@ -143,8 +170,9 @@ async function writeResponse(response: Response, res: NodeServerResponse): Promi
 /**
  * Turns the token handler into a Node request listener, `(req, res) => Promise<void>`, for
  * `node:http`'s `createServer`, Express 4 and 5 (`app.all('/api/token', …)`, so CORS preflights
- * reach it too), Fastify (`reply.hijack()`, then the listener on `request.raw` and `reply.raw`) and
- * Koa (`ctx.respond = false`, then `ctx.req`, `ctx.res`).
+ * reach it too), Fastify (`reply.hijack()`, then the listener on `request.raw` and `reply.raw`; or
+ * on Fastify's `request` itself and `reply.raw`, so that what its plugins put on `request` reaches
+ * `authorize`) and Koa (`ctx.respond = false`, then `ctx.req`, `ctx.res`).
  *
  * The `Request` that `authorize` sees has the method, the real URL (scheme and host: behind a
  * proxy only with `trustProxy`), and every header, the cookies among them. The body is not read:

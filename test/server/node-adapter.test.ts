@@ -1,12 +1,17 @@
 // toNodeHandler: the token handler in Express 5 and in node:http, over a real socket on 127.0.0.1.
 // What authorize sees: the method, the real URL (the proxy's scheme and host only when trusted),
 // the headers and cookies, and through its context what the app's middleware put on req.
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAccessToken } from 'access-token-manager';
-import { createTokenHandler, toNodeHandler, type NodeRequestContext } from 'access-token-manager/server';
+import {
+  createTokenHandler,
+  toNodeHandler,
+  type NodeIncomingRequest,
+  type NodeRequestContext,
+} from 'access-token-manager/server';
 import { options } from './support.js';
 
 /** What the app's auth middleware adds to Express's request. */
@@ -175,6 +180,57 @@ describe('toNodeHandler in node:http', () => {
     expect(urls).toEqual([`${trustingBase}/token`]);
   });
 
+  describe('the standard Forwarded header (RFC 7239)', () => {
+    /** The URL authorize saw for one request with these headers. */
+    async function urlSeen(base: string, headers: Record<string, string>): Promise<string | undefined> {
+      urls.length = 0;
+      await fetch(`${base}/token`, { headers });
+      return urls[0];
+    }
+
+    it("takes proto= and host= of the first element (the client's side), quoted or not, when trusted", async () => {
+      const chain =
+        'for=192.0.2.60;proto=https;host="id.example.com:8443", for=10.0.0.1;proto=http;host=lb.internal';
+
+      expect(await urlSeen(trustingBase, { forwarded: chain })).toBe('https://id.example.com:8443/token');
+      expect(
+        await urlSeen(trustingBase, { forwarded: 'Proto="HTTPS";Host="[2001:db8::1]:8080";for="_hidden"' }),
+      ).toBe('https://[2001:db8::1]:8080/token');
+    });
+
+    it('ignores it when no proxy is trusted', async () => {
+      expect(await urlSeen(plainBase, { forwarded: 'proto=https;host=tokens.example.com' })).toBe(
+        `${plainBase}/token`,
+      );
+    });
+
+    it('ignores an element that is malformed or names a parameter twice, and a host that is no host', async () => {
+      for (const forwarded of [
+        'proto=https host=tokens.example.com',
+        'proto=https;proto=http;host=a.example',
+        'proto="https',
+      ]) {
+        expect(await urlSeen(trustingBase, { forwarded }), forwarded).toBe(`${trustingBase}/token`);
+      }
+      expect(await urlSeen(trustingBase, { forwarded: 'proto=javascript;host="evil.example/@x"' })).toBe(
+        `${trustingBase}/token`,
+      );
+    });
+
+    it('yields to X-Forwarded-Proto and -Host, the headers most proxies set', async () => {
+      const headers = {
+        forwarded: 'proto=http;host=standard.example.com',
+        'x-forwarded-proto': 'https',
+        'x-forwarded-host': 'de-facto.example.com',
+      };
+
+      expect(await urlSeen(trustingBase, headers)).toBe('https://de-facto.example.com/token');
+      expect(
+        await urlSeen(trustingBase, { forwarded: 'host=standard.example.com', 'x-forwarded-proto': 'https' }),
+      ).toBe('https://standard.example.com/token');
+    });
+  });
+
   it('answers 405 to PUT with its Allow header, and never reads a body', async () => {
     const response = await fetch(`${plainBase}/token`, { method: 'PUT', body: 'x'.repeat(100_000) });
 
@@ -195,5 +251,31 @@ describe('toNodeHandler in node:http', () => {
     );
 
     expect(answer).toEqual({ status: 405, allow: 'GET, POST' });
+  });
+});
+
+describe("toNodeHandler given a framework's own request (Fastify's request, not request.raw)", () => {
+  it('reads its method, URL, headers and socket, and hands authorize that object with what plugins put on it', async () => {
+    /** Fastify's request, as its plugins leave it: Node's fields copied, `raw`, and `user` beside them. */
+    type FrameworkRequest = NodeIncomingRequest & { raw: IncomingMessage; user?: { id: string } | undefined };
+    const handler = createTokenHandler<NodeRequestContext<FrameworkRequest>>({
+      ...options(),
+      authorize: (_request, { req }) => (req.user ? { identity: req.user.id, grants: { video: {} } } : null),
+    });
+    const listener = toNodeHandler(handler);
+    const server = createServer((raw, res) => {
+      const { method, url, headers, socket } = raw;
+      const user = headers.cookie === 'session=dana' ? { id: 'dana' } : undefined;
+      void listener({ method, url, originalUrl: url, headers, socket, raw, user }, res);
+    });
+    const base = await listen(server);
+
+    const signedIn = await fetch(`${base}/api/token`, { headers: { cookie: 'session=dana' } });
+    const signedOut = await fetch(`${base}/api/token`);
+    await close(server);
+
+    expect(signedIn.status).toBe(200);
+    expect(((await signedIn.json()) as { identity: string }).identity).toBe('dana');
+    expect(signedOut.status).toBe(401);
   });
 });
