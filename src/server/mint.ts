@@ -2,6 +2,7 @@
 // through Web Crypto, so the same code runs in Node, Deno, Bun, Workers and edge runtimes. A JWT
 // that is only signed, never verified, needs no library: two base64url parts and their HMAC.
 import type { Credentials } from './credentials';
+import { invalidServerOption } from './invalid';
 
 /** The header every access token carries; `cty` names the access token format's version. */
 const HEADER = { alg: 'HS256', typ: 'JWT', cty: 'twilio-fpa;v=1' } as const;
@@ -30,6 +31,15 @@ export interface MintedToken {
  * cannot be exported, made at the first token; it is never in a returned value, an error or a log.
  */
 export function createSigner(credentials: Credentials) {
+  // Checked at startup, so a runtime without Web Crypto (Node 18 without its flag) fails typed when
+  // the handler is made, not with a ReferenceError at the first request.
+  if (typeof crypto !== 'object' || typeof crypto?.subtle?.sign !== 'function') {
+    throw invalidServerOption(
+      'crypto.subtle',
+      'Web Crypto (Node 20+; Node 18: --experimental-global-webcrypto)',
+      'none',
+    );
+  }
   const { accountSid, apiKeySid, apiKeySecret } = credentials;
   let key: Promise<CryptoKey> | undefined;
   /**

@@ -1,7 +1,7 @@
 // createTokenHandler's options are checked when the handler is made, each with a typed error and the
 // remedy: the seeds' common mistakes (swapped SIDs, a ttl in milliseconds, a wrong secret) fail at
 // startup rather than as a token Twilio refuses later. The secret never appears in what is thrown.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AccessTokenError } from 'access-token-manager';
 import { createTokenHandler } from 'access-token-manager/server';
 import { HOSTILE } from '../support/hostile.js';
@@ -261,6 +261,17 @@ describe('createTokenHandler options', () => {
 
     it.each(Object.entries(HOSTILE))('refuses %s with a typed error, never a foreign one', (_name, make) => {
       expect(() => createTokenHandler(make() as never)).toThrow(AccessTokenError);
+    });
+  });
+
+  describe('the runtime', () => {
+    it('refuses at startup, typed, a runtime without Web Crypto (Node 18 without its flag)', () => {
+      vi.stubGlobal('crypto', undefined);
+      const error = refusal({});
+      expect(error.reason).toBe('invalid-server-option');
+      expect(error.facts.field).toBe('crypto.subtle');
+      expect(error.message).toContain('--experimental-global-webcrypto');
+      expect(printed(error)).not.toContain(API_KEY_SECRET);
     });
   });
 });
