@@ -169,12 +169,16 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     let accepted = false;
     if (token !== undefined && token !== null) {
       try {
-        this.#accept(token);
+        const first = this.#accept(token);
         accepted = true;
         // twilio-common announced the first token a tick after `new`, and its apps wait for that.
-        // Not after any other event: a newer token, or a refusal it would seem to clear.
+        // Not after any other event (a newer token, or a refusal it would seem to clear), nor once
+        // the token is forgotten (signOut()).
         const emitted = this.emittedCount;
-        void Promise.resolve().then(() => this.emittedCount === emitted && this.emit('tokenUpdated', this));
+        void Promise.resolve().then(
+          () =>
+            this.emittedCount === emitted && this.#state.held === first && this.emit('tokenUpdated', this),
+        );
       } catch (error) {
         void Promise.resolve().then(() => this.#emitTokenError(error as AccessTokenError));
       }
