@@ -183,10 +183,11 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
         void Promise.resolve().then(() => this.#emitTokenError(error as AccessTokenError));
       }
     }
-    // Asked after the constructor returns, so listeners added right away hear how it went.
+    // Asked after the constructor returns, so listeners added right away hear how it went; not
+    // after destroy() or signOut() (which stops every automatic refresh).
     if (!accepted && this.#refresher.hasProvider) {
       void Promise.resolve().then(() => {
-        if (!this.#state.destroyed) this.#refresher.start('initial');
+        if (!this.#state.destroyed && !this.#state.sessionEnded) this.#refresher.start('initial');
       });
     }
   }

@@ -19,5 +19,15 @@ describe(AccessManager, () => {
       expect(updated).not.toHaveBeenCalled();
       manager.destroy();
     });
+
+    it('does not ask the provider for a first token', async () => {
+      const tokenProvider = vi.fn(() => Promise.resolve(mintToken({ ttl: 3600 })));
+      const manager = new AccessManager(null, { tokenProvider });
+      manager.signOut();
+      await settle();
+      expect(tokenProvider).not.toHaveBeenCalled();
+      expect(manager.getSnapshot().status).toBe('sessionEnded');
+      manager.destroy();
+    });
   });
 });
