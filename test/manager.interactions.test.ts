@@ -1,9 +1,9 @@
 // How signOut(), destroy(), the first token's deferred announcement, subscribers and listeners
 // meet: what separate changes to the core could not see of each other.
 import { describe, expect, it, vi } from 'vitest';
-import { AccessManager } from 'access-token-manager';
+import { AccessManager, type AccessTokenSnapshot } from 'access-token-manager';
 import { mintToken } from './support/tokens.js';
-import { settle, useFakeTime } from './support/time.js';
+import { SECOND, fakeClock, mintAt, settle, useFakeTime } from './support/time.js';
 
 useFakeTime();
 
@@ -28,6 +28,46 @@ describe(AccessManager, () => {
       expect(tokenProvider).not.toHaveBeenCalled();
       expect(manager.getSnapshot().status).toBe('sessionEnded');
       manager.destroy();
+    });
+  });
+
+  describe('subscribe', () => {
+    it('a subscriber that throws neither refuses the token nor stops the others', async () => {
+      const reported = vi.spyOn(console, 'error').mockImplementation(() => {});
+      const { clock, timers } = fakeClock();
+      const manager = new AccessManager(mintToken({ ttl: 3600 }), { clock });
+      const next = mintAt(SECOND, { ttl: 600 });
+      const seen: AccessTokenSnapshot[] = [];
+      manager.subscribe((snapshot) => {
+        if (snapshot.token === next) throw new Error('render failed');
+      });
+      manager.subscribe((snapshot) => seen.push(snapshot));
+      const tokenError = vi.fn();
+      const updated = vi.fn();
+      manager.on('tokenError', tokenError).on('tokenUpdated', updated);
+
+      await expect(manager.updateToken(next)).resolves.toBe(manager);
+
+      expect(seen.at(-1)?.token).toBe(next);
+      expect(updated).toHaveBeenCalledTimes(1);
+      expect(tokenError).not.toHaveBeenCalled();
+      expect(reported).toHaveBeenCalledWith(new Error('render failed'));
+      expect(timers.size).toBeGreaterThan(0); // its warning is armed
+      manager.destroy();
+      reported.mockRestore();
+    });
+
+    it('a subscriber that throws at destroy() leaves no timer or wake listener behind', () => {
+      const reported = vi.spyOn(console, 'error').mockImplementation(() => {});
+      const { clock, timers, wakeListeners } = fakeClock();
+      const manager = new AccessManager(mintToken({ ttl: 3600 }), { clock });
+      manager.subscribe(({ status }) => {
+        if (status === 'error') throw new Error('render failed');
+      });
+      manager.destroy();
+      expect(timers.size).toBe(0);
+      expect(wakeListeners.size).toBe(0);
+      reported.mockRestore();
     });
   });
 });
