@@ -283,8 +283,9 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     }
     // Clients registered by a tokenUpdated listener were created with this token: skip them.
     const recipients = this.#clients.recipients();
-    this.emit('tokenUpdated', this);
-    if (this.#state.held === current && !this.#state.destroyed) {
+    // A subscriber that replaced it as it was taken announced its own token, or signed out.
+    if (this.#holds(current)) this.emit('tokenUpdated', this);
+    if (this.#holds(current)) {
       const pushed = this.#clients.push(recipients, {
         token,
         decoded: current.decoded,
@@ -544,9 +545,17 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
   /** Validates `token` against the current one and makes it current. Throws on a refused token. */
   #accept(token: string): CurrentToken {
     const current = this.#state.accept(token, this.#settings.clock.now(), this.#settings.aboutToExpireMs);
-    // Armed, not fired: even a token that is already due warns asynchronously.
-    this.#alarm.set(Math.min(current.aboutToExpireAtMs, this.#refresher.dueAtMs(current)));
+    // Armed, not fired: even a token that is already due warns asynchronously. Not when a
+    // subscriber replaced the token, signed out or destroyed the manager as it was taken.
+    if (this.#holds(current)) {
+      this.#alarm.set(Math.min(current.aboutToExpireAtMs, this.#refresher.dueAtMs(current)));
+    }
     return current;
+  }
+
+  /** Whether `current` is still the token held by a live manager (a listener may have acted). */
+  #holds(current: CurrentToken): boolean {
+    return this.#state.held === current && !this.#state.destroyed;
   }
 
   /** Records `error` as the last one, then reports it as `tokenError` and twilio-common's `'error'`. */

@@ -3,7 +3,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { AccessManager, type AccessTokenSnapshot } from 'access-token-manager';
 import { mintToken } from './support/tokens.js';
-import { SECOND, fakeClock, mintAt, settle, useFakeTime } from './support/time.js';
+import { MINUTE, SECOND, fakeClock, mintAt, settle, useFakeTime } from './support/time.js';
 
 useFakeTime();
 
@@ -68,6 +68,47 @@ describe(AccessManager, () => {
       expect(timers.size).toBe(0);
       expect(wakeListeners.size).toBe(0);
       reported.mockRestore();
+    });
+
+    it('destroy() by a subscriber as a token is taken leaves no timer behind', async () => {
+      const { clock, timers } = fakeClock();
+      const manager = new AccessManager(mintToken({ ttl: 3600 }), { clock });
+      const next = mintAt(SECOND, { ttl: 600 });
+      manager.subscribe((snapshot) => snapshot.token === next && manager.destroy());
+      await manager.updateToken(next).catch(() => {});
+      expect(timers.size).toBe(0);
+    });
+
+    it('signOut() by a subscriber as a token is taken: no tokenUpdated for it, no timer left', async () => {
+      const { clock, timers } = fakeClock();
+      const manager = new AccessManager(mintToken({ ttl: 3600 }), { clock });
+      await settle();
+      const next = mintAt(SECOND, { ttl: 600 });
+      manager.subscribe((snapshot) => snapshot.token === next && manager.signOut());
+      const updated = vi.fn();
+      manager.on('tokenUpdated', updated);
+      await manager.updateToken(next).catch(() => {});
+      expect(manager.token).toBeNull();
+      expect(timers.size).toBe(0);
+      await vi.advanceTimersByTimeAsync(10 * MINUTE);
+      expect(updated).not.toHaveBeenCalled();
+      manager.destroy();
+    });
+    it('a token a subscriber gives as another is taken has its own warning armed, and one tokenUpdated', async () => {
+      const manager = new AccessManager(mintToken({ ttl: 3600 }));
+      await settle();
+      const next = mintAt(SECOND, { ttl: 3600 });
+      const shorter = mintAt(2 * SECOND, { ttl: 600 }); // issued later, expires sooner: not stale
+      manager.subscribe((snapshot) => snapshot.token === next && void manager.updateToken(shorter));
+      const updated = vi.fn();
+      const warned = vi.fn();
+      manager.on('tokenUpdated', () => updated(manager.token)).on('tokenAboutToExpire', warned);
+      await manager.updateToken(next);
+      expect(manager.token).toBe(shorter);
+      expect(updated.mock.calls).toEqual([[shorter]]);
+      await vi.advanceTimersByTimeAsync(8 * MINUTE); // its warning is due at 7 min
+      expect(warned).toHaveBeenCalledTimes(1);
+      manager.destroy();
     });
   });
 });
