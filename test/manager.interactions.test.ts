@@ -2,8 +2,10 @@
 // meet: what separate changes to the core could not see of each other.
 import { describe, expect, it, vi } from 'vitest';
 import { AccessManager, type AccessTokenSnapshot } from 'access-token-manager';
+import { tabSharing } from 'access-token-manager/tabs';
 import { mintToken } from './support/tokens.js';
-import { MINUTE, SECOND, fakeClock, mintAt, settle, useFakeTime } from './support/time.js';
+import { fakeTabs } from './support/tabs.js';
+import { MINUTE, SECOND, advance, fakeClock, mintAt, settle, useFakeTime } from './support/time.js';
 
 useFakeTime();
 
@@ -109,6 +111,24 @@ describe(AccessManager, () => {
       await vi.advanceTimersByTimeAsync(8 * MINUTE); // its warning is due at 7 min
       expect(warned).toHaveBeenCalledTimes(1);
       manager.destroy();
+    });
+  });
+
+  describe('signOut() with shareAcrossTabs', () => {
+    it('a tab signing out as a peer’s refresh takes its token is not signed back in by that token', async () => {
+      fakeTabs();
+      const tokenProvider = () => mintAt(SECOND, { ttl: 3600 });
+      const tabs = [0, 1].map(
+        () =>
+          new AccessManager(mintToken({ ttl: 3600 }), { tokenProvider, shareAcrossTabs: tabSharing('app') }),
+      );
+      await settle();
+      tabs[1]!.once('tokenUpdated', () => tabs[0]!.signOut());
+      await tabs[1]!.refresh().catch(() => {});
+      await advance(SECOND);
+      for (const tab of tabs)
+        expect(tab.getSnapshot()).toMatchObject({ status: 'sessionEnded', token: null });
+      for (const tab of tabs) tab.destroy();
     });
   });
 });
