@@ -495,14 +495,15 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     // which goes on once both warnings have fired.
     if (this.#state.destroyed || current === null || this.#warning) return;
     const nowMs = this.#settings.clock.now();
+    // A subscriber told of the moment, or a listener of it, may have replaced the token, signed
+    // out or destroyed the manager: that re-armed (or cleared) everything, and the moment is moot.
     if (this.#state.fire(current, nowMs, false)) {
-      this.#warn();
-      // A listener may have replaced the token or destroyed the manager: that re-armed everything.
-      if (this.#state.held !== current || this.#state.destroyed) return;
+      if (this.#holds(current)) this.#warn();
+      if (!this.#holds(current)) return;
     }
     if (this.#state.fire(current, nowMs, true)) {
-      this.emit('tokenExpired', this);
-      if (this.#state.held !== current || this.#state.destroyed) return;
+      if (this.#holds(current)) this.emit('tokenExpired', this);
+      if (!this.#holds(current)) return;
     }
     const refreshAtMs = this.#refresher.tick(current, nowMs, waking);
     // The provider runs synchronously up to its first await, and may have destroyed the manager.

@@ -114,6 +114,31 @@ describe(AccessManager, () => {
     });
   });
 
+  describe('the expiry moments', () => {
+    it('a subscriber that gives a new token as the warning comes gets no warning about it', async () => {
+      const manager = new AccessManager(mintToken({ ttl: 600 }));
+      const next = mintAt(6 * MINUTE, { ttl: 3600 });
+      manager.subscribe(({ status }) => status === 'aboutToExpire' && void manager.updateToken(next));
+      const warned = vi.fn();
+      manager.on('tokenAboutToExpire', warned).on('tokenWillExpire', warned);
+      await vi.advanceTimersByTimeAsync(8 * MINUTE);
+      expect(manager.getSnapshot()).toMatchObject({ token: next, status: 'valid' });
+      expect(warned).not.toHaveBeenCalled();
+      manager.destroy();
+    });
+
+    it('a subscriber that signs out as the token expires: no tokenExpired for the forgotten token', async () => {
+      const manager = new AccessManager(mintToken({ ttl: 600 }));
+      manager.subscribe(({ status }) => status === 'expired' && manager.signOut());
+      const expired = vi.fn();
+      manager.on('tokenExpired', expired);
+      await vi.advanceTimersByTimeAsync(11 * MINUTE);
+      expect(manager.getSnapshot()).toMatchObject({ token: null, status: 'sessionEnded' });
+      expect(expired).not.toHaveBeenCalled();
+      manager.destroy();
+    });
+  });
+
   describe('signOut() with shareAcrossTabs', () => {
     it('a tab signing out as a peer’s refresh takes its token is not signed back in by that token', async () => {
       fakeTabs();
