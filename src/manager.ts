@@ -129,7 +129,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
   /** Set while the expiry warning's listeners run; see {@link AccessManager.updateToken}. */
   #warning = false;
   /** Tokens given by the warning's listeners, accepted once the warning has fired. */
-  readonly #afterWarning: (() => void)[] = [];
+  readonly #afterWarning: ((signedOut?: AccessTokenError) => void)[] = [];
 
   /**
    * @param token - the first token, if the app has one. How it went is announced a microtask after
@@ -253,8 +253,8 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    *   expiring no later, both by the local clock (each token's server skew taken out), so a token
    *   from a server whose clock runs ahead never makes later tokens from correct servers stale.
    * Called by a listener of `tokenAboutToExpire` or `tokenWillExpire`, the token is taken once both
-   * have fired (they are one moment of one token); anywhere else it is taken or refused before
-   * this returns.
+   * have fired (they are one moment of one token; refused `signed-out` if one of them signs out);
+   * anywhere else it is taken or refused before this returns.
    * @example
    * await manager.updateToken(await fetchToken());
    */
@@ -264,7 +264,9 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     // between the two. Everywhere else acceptance is synchronous (the refresher relies on it).
     if (this.#warning) {
       return new Promise((resolve, reject) => {
-        this.#afterWarning.push(() => this.#update(token).then(resolve, reject));
+        this.#afterWarning.push((signedOut) =>
+          signedOut ? reject(signedOut) : this.#update(token).then(resolve, reject),
+        );
       });
     }
     return this.#update(token);
@@ -459,6 +461,8 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    */
   #endSession(signedOut: boolean, status?: number): void {
     if (signedOut) {
+      // A token given by a listener of the warning before it signed out is forgotten too.
+      for (const update of this.#afterWarning.splice(0)) update(new AccessTokenError('signed-out'));
       this.#state.signOut();
       this.#alarm.clear();
       this.#refresher.cancel(new AccessTokenError('signed-out'));

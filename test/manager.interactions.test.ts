@@ -139,6 +139,23 @@ describe(AccessManager, () => {
     });
   });
 
+  describe('signOut() by a listener of the warning', () => {
+    it('wins over a token an earlier listener gave, which is refused signed-out', async () => {
+      const manager = new AccessManager(mintToken({ ttl: 600 }));
+      const next = mintAt(6 * MINUTE, { ttl: 3600 });
+      let given: Promise<unknown> | undefined;
+      manager.on('tokenAboutToExpire', () => {
+        given = manager.updateToken(next);
+        given.catch(() => {});
+      });
+      manager.on('tokenWillExpire', () => manager.signOut());
+      await vi.advanceTimersByTimeAsync(8 * MINUTE);
+      expect(manager.getSnapshot()).toMatchObject({ token: null, status: 'sessionEnded' });
+      await expect(given).rejects.toMatchObject({ reason: 'signed-out' });
+      manager.destroy();
+    });
+  });
+
   describe('signOut() with shareAcrossTabs', () => {
     it('a tab signing out as a peer’s refresh takes its token is not signed back in by that token', async () => {
       fakeTabs();
