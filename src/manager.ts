@@ -180,7 +180,10 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
             this.emittedCount === emitted && this.#state.held === first && this.emit('tokenUpdated', this),
         );
       } catch (error) {
-        void Promise.resolve().then(() => this.#emitTokenError(error as AccessTokenError));
+        // Recorded now, so the snapshot starts with it (a getToken() asked at once waits it out,
+        // and a token given at once clears it); reported a microtask later.
+        this.#state.fail(error as AccessTokenError);
+        void Promise.resolve().then(() => this.#emitTokenError(error as AccessTokenError, true));
       }
     }
     // Asked after the constructor returns, so listeners added right away hear how it went; not
@@ -563,9 +566,12 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     return this.#state.held === current && !this.#state.destroyed;
   }
 
-  /** Records `error` as the last one, then reports it as `tokenError` and twilio-common's `'error'`. */
-  #emitTokenError(error: AccessTokenError): void {
-    this.#state.fail(error);
+  /**
+   * Records `error` as the last one (unless `recorded` already), then reports it as `tokenError`
+   * and twilio-common's `'error'`.
+   */
+  #emitTokenError(error: AccessTokenError, recorded?: boolean): void {
+    if (!recorded) this.#state.fail(error);
     this.emit('tokenError', error, this);
     this.emit('error', error, this);
   }

@@ -5,7 +5,7 @@ import { AccessManager, type AccessTokenSnapshot } from 'access-token-manager';
 import { tabSharing } from 'access-token-manager/tabs';
 import { mintToken } from './support/tokens.js';
 import { fakeTabs } from './support/tabs.js';
-import { MINUTE, SECOND, advance, fakeClock, mintAt, settle, useFakeTime } from './support/time.js';
+import { HOUR, MINUTE, SECOND, advance, fakeClock, mintAt, settle, useFakeTime } from './support/time.js';
 
 useFakeTime();
 
@@ -29,6 +29,32 @@ describe(AccessManager, () => {
       await settle();
       expect(tokenProvider).not.toHaveBeenCalled();
       expect(manager.getSnapshot().status).toBe('sessionEnded');
+      manager.destroy();
+    });
+  });
+
+  describe('a refused first token', () => {
+    it('is waited out by a getToken() asked at once: the provider’s token answers it', async () => {
+      const expired = mintAt(-2 * HOUR, { ttl: 3600 }); // say, rendered on the server long ago
+      const manager = new AccessManager(expired, { tokenProvider: () => mintToken({ ttl: 3600 }) });
+      const errors = vi.fn();
+      manager.on('tokenError', errors);
+      const asked = manager.getToken();
+      asked.catch(() => {});
+      await advance(SECOND);
+      await expect(asked).resolves.toBe(manager.token);
+      expect(errors).toHaveBeenCalledTimes(1); // still reported, a microtask after new
+      manager.destroy();
+    });
+
+    it('leaves no error in the snapshot once a token given at once is taken', async () => {
+      const manager = new AccessManager('not a token');
+      const errors = vi.fn();
+      manager.on('tokenError', errors).on('error', errors);
+      await manager.updateToken(mintToken({ ttl: 3600 }));
+      await settle();
+      expect(manager.getSnapshot()).toMatchObject({ status: 'valid', error: null });
+      expect(errors).toHaveBeenCalledTimes(2);
       manager.destroy();
     });
   });
