@@ -466,9 +466,9 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     if (signedOut) {
       // A token given by a listener of the warning before it signed out is forgotten too.
       for (const update of this.#afterWarning.splice(0)) update(new AccessTokenError('signed-out'));
-      this.#state.signOut();
       this.#alarm.clear();
       this.#refresher.cancel(new AccessTokenError('signed-out'));
+      this.#state.signOut(); // last: a subscriber told of it may sign in again at once
     } else if (!this.#state.sessionEnded) {
       const error = new AccessTokenError('session-ended', status === undefined ? {} : { status });
       this.#state.end(error);

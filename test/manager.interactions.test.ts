@@ -182,6 +182,25 @@ describe(AccessManager, () => {
     });
   });
 
+  describe('signOut() followed at once by a sign-in', () => {
+    it('a subscriber that gives a token on sessionEnded has it warned of and refreshed', async () => {
+      let calls = 0;
+      const tokenProvider = () => (calls++, mintToken({ ttl: 600 }));
+      const manager = new AccessManager(mintToken({ ttl: 3600 }), { tokenProvider });
+      await settle();
+      const next = mintAt(SECOND, { ttl: 600 });
+      manager.subscribe(({ status }) => status === 'sessionEnded' && void manager.updateToken(next));
+      const warned = vi.fn();
+      manager.on('tokenAboutToExpire', warned);
+      manager.signOut();
+      expect(manager.getSnapshot()).toMatchObject({ token: next, status: 'valid' });
+      await vi.advanceTimersByTimeAsync(8 * MINUTE);
+      expect(warned).toHaveBeenCalledTimes(1);
+      expect(calls).toBe(1);
+      manager.destroy();
+    });
+  });
+
   describe('signOut() with shareAcrossTabs', () => {
     it('a tab signing out as a peer’s refresh takes its token is not signed back in by that token', async () => {
       fakeTabs();
