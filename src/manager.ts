@@ -323,7 +323,6 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    */
   async refresh(): Promise<string> {
     if (this.#state.destroyed) throw new AccessTokenError('destroyed');
-    this.#refresher.wake(); // "now": a refresh waiting to retry retries at once
     const token = await this.#refresher.run('manual');
     await this.#latestPush; // resolves once the clients have taken it
     return token;

@@ -3,6 +3,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { AccessManager, type AccessTokenSnapshot } from 'access-token-manager';
 import { tabSharing } from 'access-token-manager/tabs';
+import { hostedClient } from './support/clients.js';
 import { mintToken } from './support/tokens.js';
 import { fakeTabs } from './support/tabs.js';
 import { HOUR, MINUTE, SECOND, advance, fakeClock, mintAt, settle, useFakeTime } from './support/time.js';
@@ -55,6 +56,28 @@ describe(AccessManager, () => {
       await settle();
       expect(manager.getSnapshot()).toMatchObject({ status: 'valid', error: null });
       expect(errors).toHaveBeenCalledTimes(2);
+      manager.destroy();
+    });
+  });
+
+  describe('getToken() after an SDK’s server refused the token', () => {
+    it('does not hand out the refused token, and asks the provider now, as refresh() does', async () => {
+      const tokenProvider = vi.fn(() => mintAt(SECOND, { ttl: 3600 }));
+      const retry = { baseDelayMs: MINUTE, maxDelayMs: MINUTE }; // a refusal waits 30 to 60 s
+      const manager = new AccessManager(mintToken({ ttl: 3600 }), { tokenProvider, retry });
+      const { client, state } = hostedClient();
+      manager.register(client);
+      await settle();
+      const refused = manager.token;
+      state.host!.rejected(new Error('20104 Access Token expired or expiration date invalid'));
+
+      let token: string | undefined;
+      void manager.getToken({ timeoutMs: 10 * SECOND }).then((got) => (token = got));
+      await advance(SECOND);
+
+      expect(token).toBeDefined();
+      expect(token).not.toBe(refused);
+      expect(tokenProvider).toHaveBeenCalledTimes(1);
       manager.destroy();
     });
   });
