@@ -129,7 +129,7 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
   /** Set while the expiry warning's listeners run; see {@link AccessManager.updateToken}. */
   #warning = false;
   /** Tokens given by the warning's listeners, accepted once the warning has fired. */
-  readonly #afterWarning: (() => void)[] = [];
+  readonly #afterWarning: ((signedOut?: AccessTokenError) => void)[] = [];
 
   /**
    * @param token - the first token, if the app has one. How it went is announced a microtask after
@@ -169,20 +169,28 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     let accepted = false;
     if (token !== undefined && token !== null) {
       try {
-        this.#accept(token);
+        const first = this.#accept(token);
         accepted = true;
         // twilio-common announced the first token a tick after `new`, and its apps wait for that.
-        // Not after any other event: a newer token, or a refusal it would seem to clear.
+        // Not after any other event (a newer token, or a refusal it would seem to clear), nor once
+        // the token is forgotten (signOut()).
         const emitted = this.emittedCount;
-        void Promise.resolve().then(() => this.emittedCount === emitted && this.emit('tokenUpdated', this));
+        void Promise.resolve().then(
+          () =>
+            this.emittedCount === emitted && this.#state.held === first && this.emit('tokenUpdated', this),
+        );
       } catch (error) {
-        void Promise.resolve().then(() => this.#emitTokenError(error as AccessTokenError));
+        // Recorded now, so the snapshot starts with it (a getToken() asked at once waits it out,
+        // and a token given at once clears it); reported a microtask later.
+        this.#state.fail(error as AccessTokenError);
+        void Promise.resolve().then(() => this.#emitTokenError(error as AccessTokenError, true));
       }
     }
-    // Asked after the constructor returns, so listeners added right away hear how it went.
+    // Asked after the constructor returns, so listeners added right away hear how it went; not
+    // after destroy() or signOut() (which stops every automatic refresh).
     if (!accepted && this.#refresher.hasProvider) {
       void Promise.resolve().then(() => {
-        if (!this.#state.destroyed) this.#refresher.start('initial');
+        if (!this.#state.destroyed && !this.#state.sessionEnded) this.#refresher.start('initial');
       });
     }
   }
@@ -248,8 +256,8 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    *   expiring no later, both by the local clock (each token's server skew taken out), so a token
    *   from a server whose clock runs ahead never makes later tokens from correct servers stale.
    * Called by a listener of `tokenAboutToExpire` or `tokenWillExpire`, the token is taken once both
-   * have fired (they are one moment of one token); anywhere else it is taken or refused before
-   * this returns.
+   * have fired (they are one moment of one token; refused `signed-out` if one of them signs out);
+   * anywhere else it is taken or refused before this returns.
    * @example
    * await manager.updateToken(await fetchToken());
    */
@@ -259,7 +267,9 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     // between the two. Everywhere else acceptance is synchronous (the refresher relies on it).
     if (this.#warning) {
       return new Promise((resolve, reject) => {
-        this.#afterWarning.push(() => this.#update(token).then(resolve, reject));
+        this.#afterWarning.push((signedOut) =>
+          signedOut ? reject(signedOut) : this.#update(token).then(resolve, reject),
+        );
       });
     }
     return this.#update(token);
@@ -278,8 +288,9 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     }
     // Clients registered by a tokenUpdated listener were created with this token: skip them.
     const recipients = this.#clients.recipients();
-    this.emit('tokenUpdated', this);
-    if (this.#state.held === current && !this.#state.destroyed) {
+    // A subscriber that replaced it as it was taken announced its own token, or signed out.
+    if (this.#holds(current)) this.emit('tokenUpdated', this);
+    if (this.#holds(current)) {
       const pushed = this.#clients.push(recipients, {
         token,
         decoded: current.decoded,
@@ -312,7 +323,6 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    */
   async refresh(): Promise<string> {
     if (this.#state.destroyed) throw new AccessTokenError('destroyed');
-    this.#refresher.wake(); // "now": a refresh waiting to retry retries at once
     const token = await this.#refresher.run('manual');
     await this.#latestPush; // resolves once the clients have taken it
     return token;
@@ -453,9 +463,11 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
    */
   #endSession(signedOut: boolean, status?: number): void {
     if (signedOut) {
-      this.#state.signOut();
+      // A token given by a listener of the warning before it signed out is forgotten too.
+      for (const update of this.#afterWarning.splice(0)) update(new AccessTokenError('signed-out'));
       this.#alarm.clear();
       this.#refresher.cancel(new AccessTokenError('signed-out'));
+      this.#state.signOut(); // last: a subscriber told of it may sign in again at once
     } else if (!this.#state.sessionEnded) {
       const error = new AccessTokenError('session-ended', status === undefined ? {} : { status });
       this.#state.end(error);
@@ -489,14 +501,15 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
     // which goes on once both warnings have fired.
     if (this.#state.destroyed || current === null || this.#warning) return;
     const nowMs = this.#settings.clock.now();
+    // A subscriber told of the moment, or a listener of it, may have replaced the token, signed
+    // out or destroyed the manager: that re-armed (or cleared) everything, and the moment is moot.
     if (this.#state.fire(current, nowMs, false)) {
-      this.#warn();
-      // A listener may have replaced the token or destroyed the manager: that re-armed everything.
-      if (this.#state.held !== current || this.#state.destroyed) return;
+      if (this.#holds(current)) this.#warn();
+      if (!this.#holds(current)) return;
     }
     if (this.#state.fire(current, nowMs, true)) {
-      this.emit('tokenExpired', this);
-      if (this.#state.held !== current || this.#state.destroyed) return;
+      if (this.#holds(current)) this.emit('tokenExpired', this);
+      if (!this.#holds(current)) return;
     }
     const refreshAtMs = this.#refresher.tick(current, nowMs, waking);
     // The provider runs synchronously up to its first await, and may have destroyed the manager.
@@ -539,14 +552,25 @@ export class AccessManager extends EventEmitter<AccessManagerEvents> {
   /** Validates `token` against the current one and makes it current. Throws on a refused token. */
   #accept(token: string): CurrentToken {
     const current = this.#state.accept(token, this.#settings.clock.now(), this.#settings.aboutToExpireMs);
-    // Armed, not fired: even a token that is already due warns asynchronously.
-    this.#alarm.set(Math.min(current.aboutToExpireAtMs, this.#refresher.dueAtMs(current)));
+    // Armed, not fired: even a token that is already due warns asynchronously. Not when a
+    // subscriber replaced the token, signed out or destroyed the manager as it was taken.
+    if (this.#holds(current)) {
+      this.#alarm.set(Math.min(current.aboutToExpireAtMs, this.#refresher.dueAtMs(current)));
+    }
     return current;
   }
 
-  /** Records `error` as the last one, then reports it as `tokenError` and twilio-common's `'error'`. */
-  #emitTokenError(error: AccessTokenError): void {
-    this.#state.fail(error);
+  /** Whether `current` is still the token held by a live manager (a listener may have acted). */
+  #holds(current: CurrentToken): boolean {
+    return this.#state.held === current && !this.#state.destroyed;
+  }
+
+  /**
+   * Records `error` as the last one (unless `recorded` already), then reports it as `tokenError`
+   * and twilio-common's `'error'`.
+   */
+  #emitTokenError(error: AccessTokenError, recorded?: boolean): void {
+    if (!recorded) this.#state.fail(error);
     this.emit('tokenError', error, this);
     this.emit('error', error, this);
   }

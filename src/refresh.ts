@@ -158,7 +158,11 @@ export class Refresher {
    */
   run(reason: RefreshReason): Promise<string> {
     if (!this.hasProvider) return Promise.reject(new AccessTokenError('no-token-provider'));
-    if (reason === 'manual') this.#refusalWaitUntilMs = 0; // the app asks now: a refusal's wait ends
+    if (reason === 'manual') {
+      // The app asks now (refresh(), getToken()): a refusal's wait ends, a retry's wait too.
+      this.#refusalWaitUntilMs = 0;
+      this.wake();
+    }
     if (this.#inFlight === null) {
       this.#startedFrom = this.#host.held();
       const flight: Promise<string> = this.#loop(reason).finally(() => {

@@ -63,7 +63,11 @@ export function tokenOnDemand(
     /** Settles with the held token if it is good enough, else with `error` if there is one. */
     const look = (error?: unknown): void => {
       const held = host.held();
-      const good = held && held.expiresAtMs - host.clock.now() >= minValidityMs;
+      const nowMs = host.clock.now();
+      // Not one due by a server's word (an SDK's server said it expires or refused it, or the
+      // learned server clock doubts it, see serverSkew.ts): its exp here cannot be trusted.
+      const good =
+        held && nowMs < (held.serverSaidDueAtMs ?? Infinity) && held.expiresAtMs - nowMs >= minValidityMs;
       if (ended.aborted || (!good && !error)) return;
       over.abort();
       if (good) resolve(held.token);

@@ -6,6 +6,7 @@
  * is re-derived (and its subscribers told) after each one, so it changes exactly when the state
  * does.
  */
+import { reportUncaught } from './emitter';
 import { AccessTokenError } from './errors';
 import { admitToken, type CurrentToken } from './heldToken';
 import type { HeldToken } from './refresh';
@@ -110,10 +111,15 @@ export function createTokenState(): TokenState {
     });
     snapshot = next;
     // A subscriber may change the state again: that change told every subscriber the newer
-    // snapshot, so this one stops. One added meanwhile got the snapshot when it subscribed.
+    // snapshot, so this one stops. One added meanwhile got the snapshot when it subscribed. One
+    // that throws is reported as a listener is: the transition that published goes on.
     for (const run of [...subscribers]) {
       if (snapshot !== next) return;
-      if (subscribers.has(run)) run(next);
+      try {
+        if (subscribers.has(run)) run(next);
+      } catch (error) {
+        reportUncaught(error);
+      }
     }
   };
 

@@ -102,6 +102,24 @@ describe(AccessManager, () => {
         manager.destroy();
       });
 
+      it('getToken() waits for that check instead of handing out the token in doubt', async () => {
+        const answers: string[] = [];
+        const tokenProvider = vi.fn(() => answers.shift() ?? fromServer(HOUR, 24 * 3600));
+        const { manager, cached } = await cachedAtTheWarning(tokenProvider);
+        answers.push(cached);
+        await advance(24 * HOUR - 3 * MINUTE); // the warning: the cached token is taken, in doubt
+        expect(manager.token).toBe(cached);
+
+        const asked = manager.getToken();
+        await advance(3 * SECOND);
+
+        const token = await asked;
+        expect(token).not.toBe(cached); // expired for 7 minutes by the server's clock
+        expect(token).toBe(manager.token);
+        expect(tokenProvider).toHaveBeenCalledTimes(2);
+        manager.destroy();
+      });
+
       it('warns of it at once without a provider', async () => {
         const { manager, cached } = await cachedAtTheWarning();
         await advance(24 * HOUR - 3 * MINUTE);

@@ -75,8 +75,9 @@ function tabRefresh(host: SharingHost, channel: TabChannel): SharedRefresh {
         if (shouldWaitForPeer(host.held())) throw new AccessTokenError('peer-retrying');
         const token = await attempt.fetch();
         peerWaits = 0;
-        // Other tabs get the token as soon as it is accepted, not after this tab's clients took it.
-        channel.post({ type: 'token', token });
+        // Other tabs get the token as soon as it is accepted, not after this tab's clients took it;
+        // not once the session ended meanwhile (a tab signed out as it came): it would sign them in.
+        if (!signal.aborted) channel.post({ type: 'token', token });
         return token;
       });
     },
