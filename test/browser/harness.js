@@ -39,6 +39,22 @@ export async function serve(root, routes = {}) {
   };
 }
 
+/**
+ * Serves `root` plus a page at `/<name>-page` whose only content is `script`, served as
+ * `/<name>-bundle.js`: how the SDK specs load a bundle of the real SDKs and the package.
+ * @returns {Promise<{ url: string, close: () => Promise<void> }>}
+ */
+export function serveBundlePage(root, name, script) {
+  return serve(root, {
+    [`/${name}-page`]: (_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end(`<!doctype html><meta charset="utf-8"><script src="/${name}-bundle.js"></script>`),
+    [`/${name}-bundle.js`]: (_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(script),
+  });
+}
+
 /** Launches Debian's headless Chromium with the flags this closed network needs. */
 export function launchChromium() {
   return chromium.launch({

@@ -7,7 +7,7 @@
 /* global SDK, manager, clients, events, providerCalls -- the page's own, in page.evaluate callbacks */
 import assert from 'node:assert/strict';
 import { mintToken } from '../support/tokens.js';
-import { serve } from './harness.js';
+import { serveBundlePage } from './harness.js';
 import { bundleSdks, fakeTwilsock, fakeVoiceSignaling } from './sdks-servers.js';
 
 export const name =
@@ -143,14 +143,7 @@ async function connectedWith(page, servers, token, kinds) {
 
 export default async function run({ browser, root }) {
   const script = await bundleSdks(root);
-  const site = await serve(root, {
-    '/sdks-page': (_req, res) =>
-      res
-        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-        .end('<!doctype html><meta charset="utf-8"><script src="/sdks-bundle.js"></script>'),
-    '/sdks-bundle.js': (_req, res) =>
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(script),
-  });
+  const site = await serveBundlePage(root, 'sdks', script);
   try {
     await within(90_000, deniedOnReconnect(browser, site), 'the denied-on-reconnect scenario');
     await within(90_000, pushedTokenRefused(browser, site), 'the pushed-token scenario');

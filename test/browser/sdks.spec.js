@@ -5,7 +5,7 @@
 /* global SDK, manager, clients, events, providerCalls -- the page's own, in page.evaluate callbacks */
 import assert from 'node:assert/strict';
 import { mintToken } from '../support/tokens.js';
-import { serve } from './harness.js';
+import { serveBundlePage } from './harness.js';
 import { bundleSdks, fakeTwilsock, fakeVoiceSignaling } from './sdks-servers.js';
 
 export const name =
@@ -61,14 +61,7 @@ const within = (timeoutMs, promise, what) => {
 
 export default async function run({ browser, root }) {
   const script = await bundleSdks(root);
-  const site = await serve(root, {
-    '/sdks-page': (_req, res) =>
-      res
-        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-        .end('<!doctype html><meta charset="utf-8"><script src="/sdks-bundle.js"></script>'),
-    '/sdks-bundle.js': (_req, res) =>
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(script),
-  });
+  const site = await serveBundlePage(root, 'sdks', script);
   try {
     // A hang in the page (an SDK waiting for an answer the fakes do not give) fails, not blocks.
     await within(60_000, connected(browser, site), 'the connected scenario');

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import twilio from 'twilio';
 import { ACCOUNT_SID, API_KEY_SECRET, API_KEY_SID } from '../support/tokens.js';
-import { serve } from './harness.js';
+import { serveBundlePage } from './harness.js';
 
 export const name =
   'sdks taskRouter adapter with the real twilio-taskrouter Worker: first token, pushed refresh, its tokenExpired, a refusal';
@@ -186,14 +186,7 @@ async function openPage(browser, site, { firstTtl = 3600, nextTtl = 3600, lifeti
 
 export default async function run({ browser, root }) {
   const script = await bundle(root);
-  const site = await serve(root, {
-    '/taskrouter-page': (_req, res) =>
-      res
-        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-        .end('<!doctype html><meta charset="utf-8"><script src="/taskrouter-bundle.js"></script>'),
-    '/taskrouter-bundle.js': (_req, res) =>
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(script),
-  });
+  const site = await serveBundlePage(root, 'taskrouter', script);
   try {
     await refreshedAndRefused(browser, site);
     await workerTimer(browser, site);
