@@ -10,6 +10,20 @@ import { HOUR, MINUTE, SECOND, T0, advance, fakeClock, mintAt, settle, useFakeTi
 // Captured before the fake timers are installed: unhandled rejections are reported after a real macrotask.
 const realSetTimeout = globalThis.setTimeout;
 
+/** A manager sharing key 'k' with a provider, settled, its refresh failures' reasons recorded. */
+async function sharingWithProvider() {
+  fakeTabs();
+  const provider = vi.fn(() => mintToken());
+  const manager = new AccessManager(mintToken(), {
+    tokenProvider: provider,
+    shareAcrossTabs: tabSharing('k'),
+  });
+  const failures: string[] = [];
+  manager.on('refreshFailed', (error) => failures.push(error.reason));
+  await settle();
+  return { manager, provider, failures };
+}
+
 useFakeTime();
 
 describe(AccessManager, () => {
@@ -77,15 +91,7 @@ describe(AccessManager, () => {
       });
 
       it("ends the wait for a failing peer's retry only on a real token, never on junk", async () => {
-        fakeTabs();
-        const provider = vi.fn(() => mintToken());
-        const manager = new AccessManager(mintToken(), {
-          tokenProvider: provider,
-          shareAcrossTabs: tabSharing('k'),
-        });
-        const failures: string[] = [];
-        manager.on('refreshFailed', (error) => failures.push(error.reason));
-        await settle();
+        const { manager, provider, failures } = await sharingWithProvider();
 
         await post(
           'k',
@@ -112,15 +118,7 @@ describe(AccessManager, () => {
         ['NaN', Number.NaN],
         ['a time past', 0],
       ])("waits at most 5 minutes for a peer's retry at %s", async (_name, retryAtMs) => {
-        fakeTabs();
-        const provider = vi.fn(() => mintToken());
-        const manager = new AccessManager(mintToken(), {
-          tokenProvider: provider,
-          shareAcrossTabs: tabSharing('k'),
-        });
-        const failures: string[] = [];
-        manager.on('refreshFailed', (error) => failures.push(error.reason));
-        await settle();
+        const { manager, provider, failures } = await sharingWithProvider();
 
         await post('k', { type: 'failed', retryAtMs, from: 'peer' });
         await advance(5 * MINUTE + SECOND);
@@ -135,15 +133,7 @@ describe(AccessManager, () => {
         ['NaN', Number.NaN],
         ['a time past', 0],
       ])("does not wait at all for a peer's retry at %s", async (_name, retryAtMs) => {
-        fakeTabs();
-        const provider = vi.fn(() => mintToken());
-        const manager = new AccessManager(mintToken(), {
-          tokenProvider: provider,
-          shareAcrossTabs: tabSharing('k'),
-        });
-        const failures: string[] = [];
-        manager.on('refreshFailed', (error) => failures.push(error.reason));
-        await settle();
+        const { manager, provider, failures } = await sharingWithProvider();
 
         await post('k', { type: 'failed', retryAtMs, from: 'peer' });
         await manager.refresh();
